@@ -1,0 +1,245 @@
+"""Clean an article (CODEBOOK.md section 1): body text in, boilerplate out but kept, Unicode normalised.
+
+Public surface:
+    normalise_text(text)          -> NFC text with spaces, apostrophes, soft hyphens unified
+    clean_text(text, meta=None)   -> Cleaned(text, removed, meta)
+
+The rules are general patterns (navigation, redirection, bylines, reference lines, widget labels,
+read-more links, image markup and credits, elision markers, source lists), not a list of known
+lines. Each removal is recorded with its line number, the text removed and the reason, so that
+nothing is lost; bylines, dates, links and site names found in boilerplate become metadata.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+# --------------------------------------------------------------------------- normalisation
+
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u205f\u3000"), " ")
+_DELETE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_APOS = dict.fromkeys(map(ord, "\u2019\u2018\u02bc\u2032\u0060\u00b4"), "'")
+_TABLE = {**_SPACES, **_DELETE, **_APOS}
+
+
+def normalise_text(text: str) -> str:
+    """NFC; non-breaking, narrow and other spaces -> ' '; zero-width chars and soft hyphens out;
+    curly apostrophes -> "'"; line endings -> '\\n'; runs of spaces folded."""
+    text = unicodedata.normalize("NFC", text).translate(_TABLE)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"[ \t]+", " ", text)
+    return "\n".join(line.strip() for line in text.split("\n"))
+
+
+# --------------------------------------------------------------------------- patterns
+
+_MONTHS = r"janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|january|february|march|april|may|june|july|august|september|october|november|december"
+DATE_RE = re.compile(
+    rf"\b(\d{{1,2}}(?:er)?\s+(?:{_MONTHS})\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}}|(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}})\b",
+    re.I,
+)
+URL_RE = re.compile(r"https?://[^\s)\]>\"'«»]+|www\.[^\s)\]>\"'«»]+", re.I)
+_EMOJI_OR_SYMBOL = re.compile(r"^[\W_\d]*$", re.UNICODE)
+
+REDIRECT = re.compile(
+    r"\b(si vous n'(?:ê|e)tes pas redirigé|vous allez être redirigé|redirection automatique|cliquez ici|click here|"
+    r"if you are not redirected|activez javascript|enable javascript)\b", re.I)
+NAVIGATION = re.compile(
+    r"^(?:retour (?:à|a) (?:la une|l'accueil|la page d'accueil|l'article|la liste|la rubrique)|sommaire|table des matières|"
+    r"toggle|menu|accueil|fil d'ariane|navigation|aller au contenu|passer au contenu|skip to content|"
+    r"lire aussi|à lire aussi|a lire aussi|lire également|à lire également|voir aussi|sur le même sujet|"
+    r"articles? (?:similaires|liés|connexes)|partager(?: (?:cet article|sur|l'article))?|share|tweet|"
+    r"newsletter|abonnez-vous|inscrivez-vous|s'abonner|suivez-nous|publicité|annonce|"
+    r"accepter les cookies|gérer les cookies|commentaires?|laisser un commentaire|mots-clés|tags?|"
+    r"catégories?|rubriques?|article suivant|article précédent|page suivante|page précédente|haut de page)\b",
+    re.I)
+# Labels of page widgets, removed from the start of a line (the rest of the line is kept).
+WIDGET_LABEL = re.compile(
+    r"^(?:en bref|à retenir|a retenir|l'essentiel|ce qu'il faut retenir|grande citation|citation|encadré|"
+    r"infographie|vidéo|video|audio|podcast|diaporama|résumé|tl;dr|points clés|key takeaways|mise à jour|update)"
+    r"\s*(?:[:|–—-]\s*|$)", re.I)
+TOGGLE_PREFIX = re.compile(r"^Toggle(?=[A-ZÀ-Ý])")
+BYLINE = re.compile(
+    r"^(?:(?:publié|posté|mis en ligne|mis à jour|modifié|rédigé|écrit|posted|published|updated)\b.*(?:\bpar\b|\bby\b|\d).*"
+    r"|(?:par|by|de|auteur|author|rédaction|texte)\s*:?\s+[A-ZÀ-Ý@][\w.'’-]+(?:\s+[A-ZÀ-Ý@][\w.'’-]+){0,3}\s*(?:[,|–—-].{0,60})?)$",
+    re.I)
+PERSON_LINE = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ'’-]+(?:[ -](?:de |du |van |von |le |la )?[A-ZÀ-Ý][A-Za-zà-ÿ'’-]+){1,2}$")
+REFERENCE = re.compile(
+    r"^(?:article (?:en |de )?référence|article original|source de l'article|source originale|lien|url|link|via|"
+    r"lire l'article (?:original|complet)|crédit|credits?|original)\s*:?\s*(https?://\S+|www\.\S+)\s*$", re.I)
+SOURCES_HEADER = re.compile(r"^(?:sources?|références|references|bibliographie|notes?|liens utiles|pour aller plus loin)\s*:?\s*$", re.I)
+SOURCE_INLINE = re.compile(r"^(?:sources?|avec|d'après)\s*:\s*(?P<src>[A-Z][\w .&'-]{1,40})$", re.I)
+READ_MORE = re.compile(
+    r"^(?:pour en savoir plus|en savoir plus|pour aller plus loin|pour plus d'informations|découvrez|lisez|lire la suite|"
+    r"retrouvez|à découvrir|a découvrir|read more)\b.*\b(?:consultez|lisez|lire|cliquez|découvrez|retrouvez|article|lien|"
+    r"dossier|ici|page)\b", re.I)
+IMAGE_MARKUP = re.compile(r"!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>|\[caption[^\]]*\].*?\[/caption\]|<figure\b.*?</figure>", re.I | re.S)
+CREDIT = re.compile(
+    r"^(?:(?:photo|image|illustration|crédits?(?: photo)?|credit|©|\(c\)|source image|légende)\s*[:©/]|©|"
+    r"(?:photo|image|illustration)\s*(?:de|par)\s)|(?:©|\bcrédit photo\b|\bphoto\s*:\s)|"
+    r"(?:/\s*(?:afp|reuters|ap|getty images|shutterstock|unsplash|istock)\s*\)?$)", re.I)
+ELISION = re.compile(r"\[\s*(?:\.\.\.|…)\s*\]|\(\s*(?:\.\.\.|…)\s*\)")
+LOGO_SOURCE = re.compile(r"\blogo\s+([A-Z][\w.-]+(?:\s+[A-Z][\w.-]+)?)", re.I)
+SECTION_WORDS = re.compile(
+    r"\b(?:magazine|blog|actualités?|actus?|news|high[ -]?tech|tech|techno|numérique|économie|sciences?|culture|"
+    r"société|international|politique|opinions?|tribune|chronique|dossier|édito|rubrique|la une)\b", re.I)
+CLAUSE_PUNCT = re.compile(r"[.!?…:;]\s*$")
+
+
+@dataclass
+class Removed:
+    """A piece of boilerplate taken out of the text."""
+
+    line: int  # 0-based line number in the normalised input
+    text: str
+    reason: str
+
+
+@dataclass
+class Cleaned:
+    """The body text, the boilerplate removed from it, and metadata found in the boilerplate."""
+
+    text: str
+    removed: list[Removed] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def removed_text(self) -> str:
+        """All removed pieces, one per line, with their reasons."""
+        return "\n".join(f"[{r.reason}] {r.text}" for r in self.removed)
+
+
+def _n_words(line: str) -> int:
+    return len(re.findall(r"\w+", line))
+
+
+def _is_long(line: str) -> bool:
+    return _n_words(line) >= 12 and bool(CLAUSE_PUNCT.search(line) or _n_words(line) >= 20)
+
+
+def clean_text(text: str, meta: dict[str, str] | None = None) -> Cleaned:
+    """Remove boilerplate lines and markers from an article; keep what is removed and the metadata found."""
+    meta = dict(meta or {})
+    found: dict[str, str] = {}
+    lines = normalise_text(text).split("\n")
+    removed: list[Removed] = []
+    keep: list[tuple[int, str]] = []
+
+    nonblank = [i for i, line in enumerate(lines) if line]
+    first_long = next((i for i in nonblank if _is_long(lines[i])), len(lines))
+    last_long = next((i for i in reversed(nonblank) if _is_long(lines[i])), -1)
+
+    def drop(i: int, piece: str, reason: str) -> None:
+        removed.append(Removed(i, piece, reason))
+
+    in_sources = False
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        head = i < first_long  # before the first paragraph of body text
+        tail = i > last_long  # after the last paragraph of body text
+        if in_sources:
+            drop(i, line, "source list")
+            continue
+        # inline markers first
+        if IMAGE_MARKUP.search(line):
+            for m in IMAGE_MARKUP.finditer(line):
+                drop(i, m.group(0), "image markup")
+            line = IMAGE_MARKUP.sub(" ", line).strip()
+            if not line:
+                continue
+        if ELISION.search(line):
+            for m in ELISION.finditer(line):
+                drop(i, m.group(0), "elision marker")
+            line = re.sub(r"\s{2,}", " ", ELISION.sub(" ", line)).strip()
+            if not line:
+                continue
+        m = TOGGLE_PREFIX.match(line)
+        if m:
+            drop(i, m.group(0), "navigation")
+            line = line[m.end():]
+        m = WIDGET_LABEL.match(line)
+        if m and (_n_words(line) <= 4 or m.group(0).rstrip().endswith((":", "|"))):
+            drop(i, m.group(0).strip(), "widget label")
+            line = line[m.end():].strip()
+            if not line:
+                continue
+        short = _n_words(line) <= 12
+        if _EMOJI_OR_SYMBOL.match(line) and len(line) < 40:
+            drop(i, line, "widget residue")
+            continue
+        if REDIRECT.search(line) and _n_words(line) <= 25:
+            drop(i, line, "redirection")
+            continue
+        if NAVIGATION.match(line) and (short or line.lower().startswith(("lire aussi", "à lire", "voir aussi"))):
+            logo = LOGO_SOURCE.search(line)
+            if logo:
+                found.setdefault("source", logo.group(1))
+            drop(i, line, "navigation")
+            continue
+        m = REFERENCE.match(line)
+        if m:
+            found.setdefault("url", m.group(1))
+            drop(i, line, "reference line")
+            continue
+        if URL_RE.fullmatch(line.strip("<>()[] ")):
+            found.setdefault("url", line.strip("<>()[] "))
+            drop(i, line, "link")
+            continue
+        if READ_MORE.match(line) and _n_words(line) <= 40:
+            drop(i, line, "read more")
+            continue
+        if CREDIT.search(line) and _n_words(line) <= 15 and not _is_long(line):
+            drop(i, line, "image caption or credit")
+            continue
+        if SOURCES_HEADER.match(line) and (tail or i >= 0.6 * len(lines)):
+            drop(i, line, "source list")
+            in_sources = True
+            continue
+        m = SOURCE_INLINE.match(line)
+        if m and tail:
+            found.setdefault("source", m.group("src").strip())
+            drop(i, line, "source line")
+            continue
+        if BYLINE.match(line) and _n_words(line) <= 20 and (head or tail):
+            date = DATE_RE.search(line)
+            if date:
+                found.setdefault("date", date.group(1))
+            by = re.search(r"\b(?:par|by)\s+(.+?)(?:\s+@\S+)?\s*$", line, re.I)
+            if by:
+                found.setdefault("author", by.group(1).strip(" ,|-–—"))
+            drop(i, line, "byline")
+            continue
+        if head and PERSON_LINE.match(line) and not CLAUSE_PUNCT.search(line) and not keep:
+            found.setdefault("author", line)
+            drop(i, line, "byline")
+            continue
+        if (head or tail) and _n_words(line) <= 5 and not CLAUSE_PUNCT.search(line) and SECTION_WORDS.search(line) \
+                and not re.search(r"\b(?:open|source|ia|ai|intelligence|modèle|meta|openai|deepseek)\b", line, re.I):
+            if tail:
+                logo = LOGO_SOURCE.search(line)
+                if logo:
+                    found.setdefault("source", logo.group(1))
+            drop(i, line, "site or section name")
+            continue
+        if tail and LOGO_SOURCE.search(line) and _n_words(line) <= 8:
+            found.setdefault("source", LOGO_SOURCE.search(line).group(1))
+            drop(i, line, "site name")
+            continue
+        if DATE_RE.fullmatch(line.strip(" .,")):
+            found.setdefault("date", line.strip(" .,"))
+            drop(i, line, "date line")
+            continue
+        keep.append((i, line))
+
+    body = "\n".join(line for _, line in keep)
+    if keep and "title" not in meta:
+        first = keep[0][1]
+        if _n_words(first) <= 20 and not re.search(r"[.]\s*$", first):
+            found.setdefault("title", first)
+    for key, value in found.items():
+        if not meta.get(key):
+            meta[key] = value
+    return Cleaned(text=body, removed=removed, meta=meta)

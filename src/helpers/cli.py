@@ -1,0 +1,60 @@
+"""Command line: `python -m helpers export CORPUS_DIR OUT_DIR` (and `helpers report`, `helpers score`)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from .nlp import DEFAULT_MODEL
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .export import export_corpus
+    from .pipeline import build_corpus
+
+    start = time.perf_counter()
+    corpus_dir = Path(args.corpus_dir)
+    if not corpus_dir.is_dir():
+        print(f"error: corpus folder not found: {corpus_dir}", file=sys.stderr)
+        return 2
+    corpus = build_corpus(corpus_dir, model=args.model, cache_dir=args.cache_dir)
+    if not corpus.docs:
+        print(corpus.summary(), file=sys.stderr)
+        print(f"error: no article could be read in {corpus_dir}", file=sys.stderr)
+        return 1
+    written = export_corpus(corpus, args.out_dir, parquet=args.parquet)
+    print(corpus.summary())
+    counts = ", ".join(f"{name} {_rows(path)}" for name, path in written.items())
+    print(f"wrote {args.out_dir}: {counts}")
+    print(f"done in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+def _rows(path: Path) -> int:
+    with path.open(encoding="utf-8") as f:
+        import csv
+
+        return max(0, sum(1 for _ in csv.reader(f)) - 1)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point."""
+    parser = argparse.ArgumentParser(prog="helpers", description="Open-source AI media corpus tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+    ex = sub.add_parser("export", help="load, clean, parse and annotate a corpus folder; write CSV tables")
+    ex.add_argument("corpus_dir")
+    ex.add_argument("out_dir")
+    ex.add_argument("--model", default=DEFAULT_MODEL, help=f"spaCy pipeline (default {DEFAULT_MODEL})")
+    ex.add_argument("--cache-dir", default=None, help="parse cache folder (default data/processed/parses)")
+    ex.add_argument("--parquet", action="store_true", help="also write Parquet copies of the tables")
+    ex.set_defaults(func=_export)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
