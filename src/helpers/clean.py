@@ -66,9 +66,10 @@ BYLINE = re.compile(
     r"|(?:par|by|de|auteur|author|rédaction|texte)\s*:?\s+[A-ZÀ-Ý@][\w.'’-]+(?:\s+[A-ZÀ-Ý@][\w.'’-]+){0,3}\s*(?:[,|–—-].{0,60})?)$",
     re.I)
 PERSON_LINE = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ'’-]+(?:[ -](?:de |du |van |von |le |la )?[A-ZÀ-Ý][A-Za-zà-ÿ'’-]+){1,2}$")
-REFERENCE = re.compile(
-    r"^(?:article (?:en |de )?référence|article original|source de l'article|source originale|lien|url|link|via|"
-    r"lire l'article (?:original|complet)|crédit|credits?|original)\s*:?\s*(https?://\S+|www\.\S+)\s*$", re.I)
+REFERENCE = re.compile(r"^(?P<label>[^:]{0,80}?)\s*:?\s*(?P<url>https?://\S+|www\.\S+)\s*$", re.I)
+REFERENCE_LABEL = re.compile(
+    r"^$|\b(?:article|lien|link|url|source|référence|reference|original|originale?|via|lire|voir|crédit|credits?|"
+    r"publié|publication|vidéo|video|image|photo)\b", re.I)
 SOURCES_HEADER = re.compile(r"^(?:sources?|références|references|bibliographie|notes?|liens utiles|pour aller plus loin)\s*:?\s*$", re.I)
 SOURCE_INLINE = re.compile(r"^(?:sources?|avec|d'après)\s*:\s*(?P<src>[A-Z][\w .&'-]{1,40})$", re.I)
 READ_MORE = re.compile(
@@ -85,6 +86,9 @@ LOGO_SOURCE = re.compile(r"\blogo\s+([A-Z][\w.-]+(?:\s+[A-Z][\w.-]+)?)", re.I)
 SECTION_WORDS = re.compile(
     r"\b(?:magazine|blog|actualités?|actus?|news|high[ -]?tech|tech|techno|numérique|économie|sciences?|culture|"
     r"société|international|politique|opinions?|tribune|chronique|dossier|édito|rubrique|la une)\b", re.I)
+AUTHOR_IN_BYLINE = re.compile(
+    r"(?:^|\b)(?i:par|by|auteur|author)\s*:?\s+((?:de |du |van |von |le |la )?[A-ZÀ-Ý][\w.'’-]*"
+    r"(?:[ -](?:de |du |van |von |le |la )?[A-ZÀ-Ý][\w.'’-]*){0,3})")
 CLAUSE_PUNCT = re.compile(r"[.!?…:;]\s*$")
 
 
@@ -180,8 +184,8 @@ def clean_text(text: str, meta: dict[str, str] | None = None) -> Cleaned:
             drop(i, line, "navigation")
             continue
         m = REFERENCE.match(line)
-        if m:
-            found.setdefault("url", m.group(1))
+        if m and _n_words(m.group("label")) <= 10 and REFERENCE_LABEL.search(m.group("label")):
+            found.setdefault("url", m.group("url"))
             drop(i, line, "reference line")
             continue
         if URL_RE.fullmatch(line.strip("<>()[] ")):
@@ -207,13 +211,9 @@ def clean_text(text: str, meta: dict[str, str] | None = None) -> Cleaned:
             date = DATE_RE.search(line)
             if date:
                 found.setdefault("date", date.group(1))
-            by = re.search(r"\b(?:par|by)\s+(.+?)(?:\s+@\S+)?\s*$", line, re.I)
+            by = AUTHOR_IN_BYLINE.search(line)
             if by:
                 found.setdefault("author", by.group(1).strip(" ,|-–—"))
-            drop(i, line, "byline")
-            continue
-        if head and PERSON_LINE.match(line) and not CLAUSE_PUNCT.search(line) and not keep:
-            found.setdefault("author", line)
             drop(i, line, "byline")
             continue
         if (head or tail) and _n_words(line) <= 5 and not CLAUSE_PUNCT.search(line) and SECTION_WORDS.search(line) \
@@ -223,6 +223,10 @@ def clean_text(text: str, meta: dict[str, str] | None = None) -> Cleaned:
                 if logo:
                     found.setdefault("source", logo.group(1))
             drop(i, line, "site or section name")
+            continue
+        if head and PERSON_LINE.match(line) and not CLAUSE_PUNCT.search(line) and not keep:
+            found.setdefault("author", line)
+            drop(i, line, "byline")
             continue
         if tail and LOGO_SOURCE.search(line) and _n_words(line) <= 8:
             found.setdefault("source", LOGO_SOURCE.search(line).group(1))

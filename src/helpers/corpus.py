@@ -215,8 +215,11 @@ def detect_language(text: str) -> str:
 
 # --------------------------------------------------------------------------- duplicates
 
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
 def _shingles(text: str, n: int = 5) -> set[int]:
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in _TOKEN.findall(text)]
     if len(words) < n:
         return {hash(" ".join(words))} if words else set()
     return {int(hashlib.blake2b(" ".join(words[i:i + n]).encode(), digest_size=8).hexdigest(), 16)
@@ -224,7 +227,7 @@ def _shingles(text: str, n: int = 5) -> set[int]:
 
 
 def _exact_key(text: str) -> str:
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in _TOKEN.findall(text)]
     return hashlib.sha1(" ".join(words).encode()).hexdigest()
 
 

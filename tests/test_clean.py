@@ -1,0 +1,103 @@
+"""Cleaning on realistic boilerplate written for the tests (not the seeds' lines)."""
+
+from __future__ import annotations
+
+from helpers.clean import clean_text, normalise_text
+
+BODY1 = ("Les modèles d'intelligence artificielle dont les poids sont publiés gagnent du terrain dans les "
+         "laboratoires européens, selon plusieurs chercheurs interrogés cette semaine.")
+BODY2 = ("Pour les entreprises, la question du coût reste centrale, car l'infrastructure nécessaire pour "
+         "exécuter ces modèles demeure onéreuse malgré les progrès récents.")
+
+
+def reasons(cleaned) -> dict[str, str]:
+    return {r.text: r.reason for r in cleaned.removed}
+
+
+def test_normalise_spaces_apostrophes_soft_hyphens() -> None:
+    raw = "l’IA\u00a0: une\u202fpercée\u200b in\u00adcroyable\r\nﬁn"
+    out = normalise_text(raw)
+    assert out.split("\n")[0] == "l'IA : une percée incroyable"
+    assert normalise_text("e\u0301") == "é"  # NFC
+
+
+def test_news_site_boilerplate_removed_and_kept() -> None:
+    raw = "\n".join([
+        "Actualités Tech",
+        "Par Jeanne Dupuis, publié le 3 mars 2025 à 10h12",
+        "Le grand pari des modèles ouverts",
+        "À retenir : les modèles ouverts séduisent les chercheurs.",
+        BODY1,
+        "Lire aussi : Les dix chiffres clés de l'IA générative",
+        "![Un centre de données](https://img.example.org/dc.jpg)",
+        "Photo : Reuters",
+        BODY2 + " [...] Et la suite du raisonnement arrive ici.",
+        "Pour en savoir plus sur les licences, consultez notre dossier complet.",
+        "Partager sur Facebook",
+        "Sources :",
+        "Rapport de l'institut X, 2024",
+        "Entretien avec Y, février 2025",
+    ])
+    c = clean_text(raw)
+    lines = c.text.split("\n")
+    assert lines[0] == "Le grand pari des modèles ouverts"
+    assert "les modèles ouverts séduisent les chercheurs." in lines[1] and not lines[1].startswith("À retenir")
+    assert BODY1 in lines
+    assert any(line.startswith(BODY2) and "Et la suite" in line and "[...]" not in line for line in lines)
+    for gone in ("Actualités Tech", "Lire aussi", "Photo", "Partager", "Sources", "Rapport de", "Entretien",
+                 "consultez", "![", "Jeanne Dupuis"):
+        assert gone not in c.text, gone
+    r = reasons(c)
+    assert r["Sources :"] == "source list" and r["Entretien avec Y, février 2025"] == "source list"
+    assert r["[...]"] == "elision marker"
+    assert c.meta["author"].startswith("Jeanne Dupuis")
+    assert c.meta["date"] == "3 mars 2025"
+    assert c.meta["title"] == "Le grand pari des modèles ouverts"
+
+
+def test_blog_repost_boilerplate() -> None:
+    raw = "\n".join([
+        "Marie-Claude Tremblay",
+        "Lien vers l'article original : https://blog.example.com/ia-ouverte",
+        BODY1,
+        BODY2,
+        "Vous n'êtes pas redirigé ? Cliquez ici pour continuer.",
+        "Retour à l'accueil du Logo Technoblog",
+    ])
+    c = clean_text(raw)
+    assert c.text.split("\n") == [BODY1, BODY2]
+    assert c.meta["author"] == "Marie-Claude Tremblay"
+    assert c.meta["url"] == "https://blog.example.com/ia-ouverte"
+    assert c.meta.get("source") == "Technoblog"
+    assert {r.reason for r in c.removed} >= {"byline", "reference line", "redirection", "navigation"}
+
+
+def test_widget_residue_and_toggle_prefix() -> None:
+    c = clean_text("\n".join(["EN BREF", "|", "•", BODY1, "ToggleLes enjeux de la transparence", BODY2]))
+    assert c.text.split("\n") == [BODY1, "Les enjeux de la transparence", BODY2]
+
+
+def test_body_lines_that_look_like_boilerplate_are_kept() -> None:
+    # a heading that names a topic, a sentence starting with "En résumé", a quote with "source"
+    raw = "\n".join([
+        "Les défis de l'open source",
+        BODY1,
+        "En résumé, l'ouverture des modèles pourrait changer la donne pour les chercheurs du monde entier.",
+        "« Le code source doit rester ouvert », insiste la chercheuse.",
+        BODY2,
+    ])
+    c = clean_text(raw)
+    assert c.text == raw
+    assert c.removed == []
+
+
+def test_sources_header_in_the_middle_is_not_a_source_list() -> None:
+    raw = "\n".join(["Sources :", BODY1, BODY2, BODY1 + " Encore.", BODY2 + " Encore."])
+    c = clean_text(raw)
+    assert BODY1 in c.text and BODY2 in c.text
+
+
+def test_boilerplate_only_gives_empty_text() -> None:
+    c = clean_text("Accueil\nMenu\nPartager\nSi vous n'êtes pas redirigé automatiquement, cliquez ici")
+    assert c.text == ""
+    assert len(c.removed) == 4
