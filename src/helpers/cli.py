@@ -12,7 +12,7 @@ from .nlp import DEFAULT_MODEL
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .export import export_corpus
+    from .export import ExportError, export_corpus
     from .pipeline import build_corpus
 
     start = time.perf_counter()
@@ -25,12 +25,19 @@ def _export(args: argparse.Namespace) -> int:
         print(corpus.summary(), file=sys.stderr)
         print(f"error: no article could be read in {corpus_dir}", file=sys.stderr)
         return 1
-    written = export_corpus(corpus, args.out_dir, parquet=args.parquet)
+    status = 0
+    try:
+        written = export_corpus(corpus, args.out_dir, parquet=args.parquet)
+    except ExportError as exc:
+        written = exc.written
+        for name, reason in exc.failures.items():
+            print(f"error: table {name} not written: {reason}", file=sys.stderr)
+        status = 1
     print(corpus.summary())
     counts = ", ".join(f"{name} {_rows(path)}" for name, path in written.items())
     print(f"wrote {args.out_dir}: {counts}")
     print(f"done in {time.perf_counter() - start:.1f} s")
-    return 0
+    return status
 
 
 def _rows(path: Path) -> int:

@@ -71,8 +71,14 @@ def export_corpus(corpus: Corpus, out_dir: str | Path, parquet: bool = False) ->
         "sentences": lambda: corpus.sentences,
         **annotation_tables(corpus),
     }
+    failures: dict[str, str] = {}
     for name, make in tables.items():
-        df = make()
+        try:
+            df = make()
+        except Exception as exc:  # noqa: BLE001 - one failing detector must not hide the other tables
+            log.exception("could not compute table %s", name)
+            failures[name] = f"{type(exc).__name__}: {exc}"
+            continue
         missing = [c for c in REQUIRED_COLUMNS.get(name, []) if c not in df.columns]
         if missing:
             raise ValueError(f"table {name} lacks required columns {missing}")
@@ -88,4 +94,15 @@ def export_corpus(corpus: Corpus, out_dir: str | Path, parquet: bool = False) ->
     write_csv(dups, out_dir / "duplicates.csv")
     written["problems"] = out_dir / "problems.csv"
     written["duplicates"] = out_dir / "duplicates.csv"
+    if failures:
+        raise ExportError(failures, written)
     return written
+
+
+class ExportError(RuntimeError):
+    """Some tables could not be computed; the others were written."""
+
+    def __init__(self, failures: dict[str, str], written: dict[str, Path]) -> None:
+        self.failures = failures
+        self.written = written
+        super().__init__("; ".join(f"{k}: {v}" for k, v in failures.items()))

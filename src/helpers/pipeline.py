@@ -116,8 +116,8 @@ class Corpus:
         skipped = [p for p in self.problems if p.severity == "skipped"]
         warnings = [p for p in self.problems if p.severity != "skipped"]
         lines = [
-            f"corpus {self.name}: {self.n_files} files, {len(self.docs)} articles analysed, "
-            f"{len(skipped)} skipped, {len(self.duplicates)} duplicates set aside",
+            f"corpus {self.name}: {_n(self.n_files, 'file')}, {_n(len(self.docs), 'article')} analysed, "
+            f"{len(skipped)} skipped, {_n(len(self.duplicates), 'duplicate')} set aside",
             f"  {len(self.sentences)} sentences, {int(self.documents['n_tokens'].sum()) if len(self.documents) else 0} "
             f"tokens; parsing: {self.parse_stats}; total {self.seconds:.1f} s",
         ]
@@ -126,6 +126,10 @@ class Corpus:
         lines += [f"  duplicate: {d.doc_id} repeats {d.duplicate_of} ({d.kind}, similarity {d.similarity:.2f})"
                   for d in self.duplicates]
         return "\n".join(lines)
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def prepare(corpus_dir: str | Path) -> tuple[dict[str, PreparedArticle], list[corpus_mod.Problem],
