@@ -1,0 +1,727 @@
+"""Stance of each sentence toward open-source AI (CODEBOOK.md section 5): pro, con or none.
+
+The method is a transparent cue lexicon with rules; nothing is learned from data.
+
+1. **Target.** Is the sentence about open AI? It names it ("open source", "modèle ouvert",
+   "code source" ...), or names closed AI ("propriétaire", "fermé"), or follows such a sentence
+   closely (an anaphor such as "Cette approche" refers back to it), or belongs to an article about
+   open AI. Without any of these the sentence is `none` (rule *no target*).
+2. **Cues.** Pro cues (benefits, endorsement, frugality, success when openness is named) and
+   con cues (risks, concerns, doubts about the openness, calls for restriction) from
+   `data/lexicons/stance.yml`, each with a weight.
+3. **Rules.** Negation flips a cue ("n'est pas sujet aux contrôles"); contrast weighs the main
+   clause ("Malgré ses atouts, ... fait face à des défis" is con); a rhetorical question keeps its
+   concern even when negated; con cues in a sentence about closed AI criticise it and count as pro;
+   a restriction that is attempted, futile or negated is an argument for openness; a definition or
+   a hypothesis weighs less; a heading that only names a topic is none; a short sentence that only
+   reinforces its neighbour takes its stance.
+4. **Decision.** The weighted sum of the cues: pro at or above +threshold, con at or below
+   -threshold, none in between.
+
+Public surface:
+    stance_table(docs, frames=None)         one row per sentence: doc_id, sent_id, stance, cues, categories, score, text
+    arguments_table(stances)                pro/con rows only
+    explain(span)                           the cues and rules of one sentence, for checking the machine
+    stance_frame_counts(arguments)          stance x frame counts
+    article_balance(stances)                pro/con/none shares per article
+    actor_stance(arguments, entities)       entities named in pro and in con sentences
+    speaker_stance(stances, quotes)         the stance of what each quoted speaker says
+    top_categories(arguments, stance, n)    the most frequent categories of one side
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from spacy.tokens import Doc, Span, Token
+
+from .paths import lexicon as lexicon_path
+from .tables import iter_sentences
+
+STANCES = ("pro", "con", "none")
+STANCE_COLUMNS = ["doc_id", "sent_id", "stance", "categories", "cues", "score", "target", "rules", "text"]
+ARGUMENT_COLUMNS = ["doc_id", "sent_id", "stance", "categories", "cues", "score", "text"]
+GAP = "..."
+MAX_GAP = 3
+_SKIP = frozenset({"-", "–", "—", "“", "”", "«", "»", '"', "‘"})
+_OPEN_QUOTES = frozenset({"“", "«", '"', "‘"})
+_CLOSE_QUOTES = frozenset({"”", "»", '"', "’"})
+_CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "advcl", "acl", "acl:relcl", "parataxis", "csubj", "conj"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Lexicon
+# ---------------------------------------------------------------------------------------------
+
+def fold(text: str) -> str:
+    """Lower case, accents removed, typographic apostrophes unified."""
+    text = unicodedata.normalize("NFKD", str(text).replace("’", "'"))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A cue compiled to a sequence of word tests (None = a gap of up to MAX_GAP tokens)."""
+
+    label: str
+    words: tuple[tuple[str, bool, str] | None, ...]  # (folded word, is_prefix, required POS or "")
+
+
+@dataclass(frozen=True)
+class CueGroup:
+    """A group of cues of the lexicon with its polarity, weight and target condition."""
+
+    name: str
+    polarity: int
+    weight: float
+    needs: str
+    restriction: bool
+    patterns: tuple[Pattern, ...]
+
+
+@dataclass
+class StanceLexicon:
+    """The stance lexicon: targets, cue groups, rule words and settings."""
+
+    settings: dict[str, float]
+    open_targets: tuple[Pattern, ...]
+    closed_targets: tuple[Pattern, ...]
+    anaphora: frozenset[str]
+    groups: tuple[CueGroup, ...]
+    rules: dict[str, tuple[Pattern, ...]]
+    rule_words: dict[str, frozenset[str]]
+    source: str = ""
+
+
+def _tokenizer():
+    import spacy
+
+    return spacy.blank("fr").tokenizer
+
+
+def compile_pattern(text: str, tokenizer=None) -> Pattern:
+    """Compile a cue string (see the head of stance.yml) into a Pattern."""
+    tokenizer = tokenizer or _tokenizer()
+    words: list[tuple[str, bool, str] | None] = []
+    for part in str(text).split():
+        if part == GAP:
+            words.append(None)
+            continue
+        pos = ""
+        if "/" in part:
+            part, pos = part.rsplit("/", 1)
+            pos = pos.upper()
+        prefix = part.endswith("*")
+        part = part.rstrip("*")
+        toks = [fold(t.text) for t in tokenizer(part) if t.text not in _SKIP and t.text.strip()]
+        for k, t in enumerate(toks):
+            last = k == len(toks) - 1
+            words.append((t, prefix and last, pos if last else ""))
+    return Pattern(str(text), tuple(words))
+
+
+def load_lexicon(path: str | Path | None = None) -> StanceLexicon:
+    """Read stance.yml (default: data/lexicons/stance.yml) into a StanceLexicon."""
+    path = Path(path) if path else lexicon_path("stance.yml")
+    return _load_lexicon_cached(str(path), path.stat().st_mtime)
+
+
+@lru_cache(maxsize=8)
+def _load_lexicon_cached(path: str, mtime: float) -> StanceLexicon:  # noqa: ARG001 - mtime invalidates the cache
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    tok = _tokenizer()
+    comp = lambda items: tuple(compile_pattern(c, tok) for c in items or [])  # noqa: E731
+    groups = []
+    for side, polarity in (("pro", 1), ("con", -1)):
+        for name, spec in (raw.get(side) or {}).items():
+            groups.append(CueGroup(
+                name=f"{side}.{name}", polarity=polarity, weight=float(spec.get("weight", 1.0)),
+                needs=str(spec.get("needs", "target")), restriction=bool(spec.get("restriction", False)),
+                patterns=comp(spec.get("cues"))))
+    rules = raw.get("rules") or {}
+    target = raw.get("target") or {}
+    return StanceLexicon(
+        settings={k: float(v) for k, v in (raw.get("settings") or {}).items()},
+        open_targets=comp(target.get("open")),
+        closed_targets=comp(target.get("closed")),
+        anaphora=frozenset(fold(a) for a in target.get("anaphora") or []),
+        groups=tuple(groups),
+        rules={k: comp(v) for k, v in rules.items()},
+        rule_words={k: frozenset(fold(w) for w in v or []) for k, v in rules.items()},
+        source=path,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Matching
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Match:
+    """One pattern found in a sentence: its label, surface text and token range (doc indices)."""
+
+    label: str
+    surface: str
+    start: int
+    end: int
+    group: CueGroup | None = None
+
+
+def _keys(tok: Token) -> tuple[str, str, str]:
+    return fold(tok.text), fold(tok.lemma_), tok.pos_
+
+
+def _word_ok(keys: tuple[str, str, str], word: tuple[str, bool, str]) -> bool:
+    w, prefix, pos = word
+    if pos and keys[2] != pos:
+        return False
+    if prefix:
+        return keys[0].startswith(w) or keys[1].startswith(w)
+    return w in keys[:2]
+
+
+def _match_at(toks: list[Token], keys: list[tuple[str, str]], i: int, words) -> int | None:
+    """End position (exclusive, in toks) of words matched from toks[i], or None."""
+    if not words:
+        return i
+    word = words[0]
+    if word is None:
+        for skip in range(0, MAX_GAP + 1):
+            end = _match_at(toks, keys, i + skip, words[1:])
+            if end is not None:
+                return end
+        return None
+    if i >= len(toks) or not _word_ok(keys[i], word):
+        return None
+    return _match_at(toks, keys, i + 1, words[1:])
+
+
+def find_patterns(span: Span, patterns: Iterable[Pattern], group: CueGroup | None = None) -> list[Match]:
+    """All matches of patterns in span (hyphens and quotation marks are ignored)."""
+    toks = [t for t in span if t.text not in _SKIP and not t.is_space]
+    keys = [_keys(t) for t in toks]
+    out = []
+    for p in patterns:
+        if not p.words:
+            continue
+        for i in range(len(toks)):
+            end = _match_at(toks, keys, i, p.words)
+            if end is not None and end > i:
+                a, b = toks[i].i, toks[end - 1].i + 1
+                out.append(Match(p.label, span.doc[a:b].text, a, b, group))
+    return out
+
+
+def _longest(matches: list[Match]) -> list[Match]:
+    """Drop matches whose token range lies inside a longer match."""
+    matches = sorted(matches, key=lambda m: (-(m.end - m.start), m.start))
+    kept: list[Match] = []
+    for m in matches:
+        if any(k.start <= m.start and m.end <= k.end for k in kept):
+            continue
+        kept.append(m)
+    return sorted(kept, key=lambda m: m.start)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentence analysis
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class CueHit:
+    """A cue with the weight it finally contributes and the rules that changed it."""
+
+    surface: str
+    group: str
+    base: float
+    weight: float
+    start: int
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SentenceAnalysis:
+    """What the rules saw in one sentence, before the article context is applied."""
+
+    open_targets: list[str]
+    closed_targets: list[str]
+    cues: list[CueHit]
+    rules: list[str]
+    is_question: bool
+    is_heading: bool
+    anaphoric: bool
+    reinforcer: bool
+    n_words: int
+
+
+def _negated(tok: Token, lex: StanceLexicon) -> bool:
+    """Whether the clause governing tok is negated (walks up to the first clause head)."""
+    neg = lex.rule_words.get("negation", frozenset())
+    neg_ne = lex.rule_words.get("negation_with_ne", frozenset())
+    cur, steps = tok, 0
+    while steps < 8:
+        kids = list(cur.children)
+        adv = {fold(k.text) for k in kids
+               if k.dep_.startswith("advmod") and not any(c.dep_ == "det" for c in k.children)}
+        subj = {fold(k.text) for k in kids if k.dep_.startswith(("nsubj", "det", "advmod"))}
+        has_ne = bool(adv & {"ne", "n'"})
+        if adv & neg or (has_ne and (adv | subj) & neg_ne):
+            return True
+        is_clause = cur.pos_ in ("VERB", "AUX") or any(k.dep_ == "cop" for k in kids)
+        if (is_clause and cur.dep_ in _CLAUSE_DEPS) or cur.head.i == cur.i:
+            return False
+        cur, steps = cur.head, steps + 1
+    return False
+
+
+def _locally_negated(span: Span, start: int, lex: StanceLexicon, depth: int = 0) -> bool:
+    """A local negator ('sans', 'absence de', 'pas de') within three tokens before the cue (or its first conjunct)."""
+    tok = span.doc[start]
+    if tok.dep_ == "conj" and tok.head.i < start and tok.head.i >= span.start and depth < 3 \
+            and _locally_negated(span, tok.head.i, lex, depth + 1):
+        return True
+    local = lex.rule_words.get("local_negation", frozenset())
+    lo = max(span.start, start - 3)
+    prev = [span.doc[i] for i in range(lo, start)]
+    for k, t in enumerate(prev):
+        f = fold(t.text)
+        if f in local or fold(t.lemma_) in local:
+            return True
+        if f == "pas" and k + 1 < len(prev) and fold(prev[k + 1].text) in ("de", "d'"):
+            return True
+    return False
+
+
+def _scope(span: Span, start: int) -> int:
+    """End of the clause opened at token `start`: the next comma, colon, semicolon or dash."""
+    for t in span.doc[start + 1: span.end]:
+        if t.text in {",", ":", ";", "–", "—"}:
+            return t.i
+    return span.end
+
+
+def analyse_sentence(span: Span, lex: StanceLexicon) -> SentenceAnalysis:
+    """Find targets, cues and sentence-level rules in one sentence (no article context yet)."""
+    s = lex.settings
+    words = [t for t in span if t.is_alpha]
+    text = span.text.strip()
+    last = text.rstrip(" »\"”’')").strip()
+    is_question = last.endswith("?")
+    has_verb = any(t.pos_ in ("VERB", "AUX") for t in span)
+    is_heading = not has_verb and not last.endswith((".", "!", "?", "…"))
+    rules: list[str] = []
+
+    open_t = _longest(find_patterns(span, lex.open_targets))
+    closed_t = _longest(find_patterns(span, lex.closed_targets))
+    # "source fermée" is closed, not open: drop open matches that overlap a closed one
+    open_t = [m for m in open_t if not any(c.start <= m.start < c.end for c in closed_t)]
+
+    raw: list[Match] = []
+    for g in lex.groups:
+        raw += find_patterns(span, g.patterns, g)
+    # a cue that is itself a target word does not also count as a cue
+    matches = _longest(raw)
+
+    first = next((t for t in span if not t.is_punct), None)
+    anaphoric = first is not None and (fold(first.text) in lex.anaphora or fold(first.lemma_) in lex.anaphora
+                                       or fold(first.text) in {"c'", "c"})
+
+    # contrast markers
+    not_contrast = [m.end for m in find_patterns(span, lex.rules.get("not_contrast", ()))]
+    adversative = [m for m in find_patterns(span, lex.rules.get("adversative", ()))
+                   if not any(0 <= m.start - e <= 12 for e in not_contrast)]
+    # a sentence that opens with "Cependant" or "Mais" makes its point against the previous one
+    opens_contrast = any(m.start - span.start <= 1 for m in adversative)
+    adversative = [m for m in adversative if m.start - span.start > 1]
+    concessive = [(m.start, _scope(span, m.start)) for m in find_patterns(span, lex.rules.get("concessive", ()))]
+    hypothesis = [(m.start, _scope(span, m.start)) for m in find_patterns(span, lex.rules.get("hypothesis", ()))
+                  if span.doc[m.start].pos_ == "SCONJ"]
+    definition = find_patterns(span, lex.rules.get("definition", ()))
+    futility = find_patterns(span, lex.rules.get("futility", ()))
+    attempts = find_patterns(span, lex.rules.get("attempt", ()))
+    calls = find_patterns(span, lex.rules.get("call", ()))
+    reinforce = find_patterns(span, lex.rules.get("reinforce", ()))
+    topic_heads = lex.rule_words.get("topic_heads", frozenset())
+
+    if is_heading:
+        root = next((t for t in span if t.head.i == t.i), None)
+        if root is not None and fold(root.lemma_) in topic_heads:
+            rules.append("heading names a topic")
+            return SentenceAnalysis([m.surface for m in open_t], [m.surface for m in closed_t], [], rules,
+                                    is_question, is_heading, anaphoric, False, len(words))
+
+    adv_pos = adversative[-1].start if adversative else None
+    if adversative:
+        rules.append(f"contrast ({adversative[-1].surface})")
+    if concessive:
+        rules.append("concession")
+    if opens_contrast:
+        rules.append("opens with contrast")
+    attempted_restriction = False
+    hits: list[CueHit] = []
+    for m in matches:
+        g = m.group
+        assert g is not None
+        w = g.polarity * g.weight
+        notes: list[str] = []
+        tok = span.doc[m.start]
+        # restriction: futile, attempted or negated restrictions argue for openness
+        if g.restriction:
+            attempted = any(0 < m.start - a.start <= 4 for a in attempts)
+            if futility or attempted:
+                w = abs(w)
+                notes.append("futile restriction" if futility else "attempted restriction")
+                attempted_restriction = attempted_restriction or attempted
+            elif any(0 < m.start - c.start <= 4 for c in calls):
+                w *= 2
+                notes.append("call for restriction")
+        negated = _negated(tok, lex)
+        local = _locally_negated(span, m.start, lex)
+        if is_question and w < 0:
+            if negated or local:
+                notes.append("question keeps concern")
+        else:
+            if negated:
+                w, notes = -w, notes + ["negation"]
+            if local:
+                w, notes = -w, notes + ["local negation"]
+        # scare quotes around a pro cue ('cette "démocratisation"') keep a distance from it
+        if w > 0 and m.end - m.start <= 3 and m.start > span.start and m.end < span.end \
+                and span.doc[m.start - 1].text in _OPEN_QUOTES and span.doc[m.end].text in _CLOSE_QUOTES:
+            w = 0.0
+            notes.append("scare quotes")
+        # contrast: the clause after an adversative marker is the main point
+        if opens_contrast:
+            w *= s.get("main_clause_factor", 1.5)
+            notes.append("main point")
+        if adv_pos is not None:
+            if m.start > adv_pos:
+                w *= s.get("main_clause_factor", 1.5)
+                notes.append("main clause")
+            else:
+                w *= s.get("before_adversative_factor", 0.5)
+                notes.append("before contrast")
+        if any(a <= m.start < b for a, b in concessive):
+            w *= s.get("concessive_factor", 0.3)
+            notes.append("concessive clause")
+        if any(a <= m.start < b for a, b in hypothesis):
+            w *= s.get("hypothesis_factor", 0.5)
+            notes.append("hypothesis")
+        hits.append(CueHit(m.surface, g.name, g.polarity * g.weight, w, m.start, notes))
+
+    # harmful restriction: "les tentatives de bloquer ... nuiront à l'innovation" -> the harms are pro
+    if attempted_restriction or (futility and any(h.group.endswith("restriction") for h in hits)):
+        rules.append("restriction is futile or harmful")
+        for h in hits:
+            if h.weight < 0:
+                h.weight, h.notes = -h.weight, h.notes + ["harm of restriction"]
+        if futility:
+            hits.append(CueHit(futility[0].surface, "pro.futility", 1.0, 1.0, futility[0].start, ["futility"]))
+
+    # criticism of closed AI (con cues in a sentence about closed, not open, AI) is pro
+    if closed_t and not open_t:
+        rules.append("about closed AI")
+        for h in hits:
+            if h.weight < 0 and not h.group.endswith("risk"):
+                h.weight, h.notes = -h.weight, h.notes + ["criticises closed AI"]
+    if definition and not adversative:
+        rules.append("definition")
+        for h in hits:
+            h.weight *= 0.3
+    if is_question:
+        rules.append("question")
+    reinforcer = bool(reinforce) and len(words) <= s.get("reinforce_max_words", 10) and not is_question
+    return SentenceAnalysis([m.surface for m in open_t], [m.surface for m in closed_t], hits, rules,
+                            is_question, is_heading, anaphoric, reinforcer, len(words))
+
+
+# ---------------------------------------------------------------------------------------------
+# Decision with article context
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Decision:
+    """The stance of one sentence with its score, cues, target level and rules."""
+
+    stance: str
+    score: float
+    cues: list[str]
+    target: str
+    rules: list[str]
+    hits: list[CueHit]
+
+
+def _decide(a: SentenceAnalysis, level: float, target: str, lex: StanceLexicon) -> Decision:
+    threshold = lex.settings.get("threshold", 1.0)
+    direct_open = bool(a.open_targets)
+    score = 0.0
+    used: list[CueHit] = []
+    for h in a.cues:
+        group = next((g for g in lex.groups if g.name == h.group), None)
+        needs = group.needs if group else "none"
+        if needs == "direct":
+            factor = 1.0 if direct_open else 0.0
+        elif needs == "none":
+            factor = 1.0 if level > 0 else 0.0
+        else:
+            factor = level
+        if factor <= 0:
+            continue
+        score += h.weight * factor
+        used.append(h)
+    stance = "pro" if score >= threshold else "con" if score <= -threshold else "none"
+    rules = list(a.rules)
+    if level == 0 and a.cues:
+        rules.append("no target")
+    cues = [h.surface for h in used if (h.weight > 0) == (stance == "pro")] if stance != "none" else []
+    return Decision(stance, round(score, 3), cues, target, rules, used)
+
+
+def _target_levels(analyses: list[SentenceAnalysis], lex: StanceLexicon) -> list[tuple[float, str]]:
+    """Per sentence: how strongly it is about open AI (1 direct, context_factor by context, 0 not)."""
+    s = lex.settings
+    ctx = s.get("context_factor", 0.75)
+    window = int(s.get("window", 2))
+    direct = [bool(a.open_targets or a.closed_targets) for a in analyses]
+    n_direct = sum(bool(a.open_targets) for a in analyses)
+    on_topic = (n_direct >= s.get("topic_min_sentences", 2)
+                and n_direct / max(1, len(analyses)) >= s.get("topic_share", 0.15))
+    out = []
+    for k, a in enumerate(analyses):
+        recent = any(direct[max(0, k - window):k])
+        if direct[k]:
+            out.append((1.0, "direct"))
+        elif recent and a.anaphoric:
+            out.append((1.0, "anaphor"))
+        elif recent:
+            out.append((ctx, "nearby"))
+        elif on_topic:
+            out.append((ctx, "article"))
+        else:
+            out.append((0.0, ""))
+    return out
+
+
+def doc_stances(doc: Doc, lex: StanceLexicon | None = None) -> list[tuple[int, Span, Decision]]:
+    """(sent_id, span, Decision) for every sentence of a document."""
+    lex = lex or load_lexicon()
+    sents = list(iter_sentences(doc))
+    analyses = [analyse_sentence(span, lex) for _, span in sents]
+    levels = _target_levels(analyses, lex)
+    decisions = [_decide(a, lvl, tgt, lex) for a, (lvl, tgt) in zip(analyses, levels, strict=True)]
+    # a short sentence that only reinforces its neighbour takes the neighbour's stance
+    for k, (a, d) in enumerate(zip(analyses, decisions, strict=True)):
+        if d.stance == "none" and a.reinforcer and not d.hits and levels[k][0] > 0:
+            for j in (k - 1, k + 1):
+                if 0 <= j < len(decisions) and decisions[j].stance != "none":
+                    decisions[k] = Decision(decisions[j].stance, 0.0, [], d.target,
+                                            d.rules + [f"reinforces sentence {sents[j][0]}"], [])
+                    break
+    return [(sid, span, d) for (sid, span), d in zip(sents, decisions, strict=True)]
+
+
+def explain(span: Span | str, lex: StanceLexicon | None = None, nlp=None) -> pd.DataFrame:
+    """The cues of one sentence (text or span) with their base and final weights and the rules applied."""
+    lex = lex or load_lexicon()
+    if isinstance(span, str):
+        from .nlp import load_pipeline
+
+        doc = (nlp or load_pipeline())(span)
+        span = doc[:]
+    a = analyse_sentence(span, lex)
+    rows = [{"cue": h.surface, "group": h.group, "base": h.base, "weight": round(h.weight, 3),
+             "rules": ", ".join(h.notes)} for h in a.cues]
+    return pd.DataFrame(rows, columns=["cue", "group", "base", "weight", "rules"])
+
+
+def stance_of_text(text: str, nlp=None, lex: StanceLexicon | None = None) -> list[Decision]:
+    """Stances of the sentences of a short text (parsed on the fly): handy for tests and checks."""
+    from .nlp import load_pipeline
+
+    doc = (nlp or load_pipeline())(text)
+    return [d for _, _, d in doc_stances(doc, lex)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------------------------
+
+def _frames_by_sentence(frames: pd.DataFrame | None) -> dict[tuple[str, int], list[str]]:
+    if frames is None or len(frames) == 0 or "frame" not in frames.columns:
+        return {}
+    out: dict[tuple[str, int], list[str]] = {}
+    for d, sid, f in frames[["doc_id", "sent_id", "frame"]].itertuples(index=False):
+        if isinstance(f, str) and f:
+            lst = out.setdefault((d, int(sid)), [])
+            if f not in lst:
+                lst.append(f)
+    return out
+
+
+def stance_table(docs: Mapping[str, Doc], frames: pd.DataFrame | None = None,
+                 lexicon: StanceLexicon | None = None) -> pd.DataFrame:
+    """One row per sentence: doc_id, sent_id, stance, categories, cues, score, target, rules, text."""
+    lex = lexicon or load_lexicon()
+    by_sent = _frames_by_sentence(frames)
+    rows = []
+    for doc_id, doc in docs.items():
+        for sid, span, d in doc_stances(doc, lex):
+            cats = ""
+            if d.stance != "none":
+                cats = "; ".join(sorted(by_sent.get((doc_id, sid), []))) or "other"
+            rows.append((doc_id, sid, d.stance, cats, "; ".join(dict.fromkeys(d.cues)), d.score, d.target,
+                         "; ".join(d.rules), span.text))
+    return pd.DataFrame(rows, columns=STANCE_COLUMNS)
+
+
+def arguments_table(stances: pd.DataFrame) -> pd.DataFrame:
+    """The pro and con sentences: doc_id, sent_id, stance, categories, cues, score, text."""
+    if stances is None or len(stances) == 0:
+        return pd.DataFrame(columns=ARGUMENT_COLUMNS)
+    args = stances[stances["stance"].isin(["pro", "con"])]
+    return args[[c for c in ARGUMENT_COLUMNS if c in args.columns]].reset_index(drop=True)
+
+
+def explode_categories(arguments: pd.DataFrame) -> pd.DataFrame:
+    """One row per argument and category."""
+    if len(arguments) == 0:
+        return arguments.assign(category=pd.Series(dtype=str))
+    out = arguments.assign(category=arguments["categories"].fillna("").astype(str).str.split(r";\s*"))
+    out = out.explode("category")
+    out["category"] = out["category"].str.strip().replace("", "other")
+    return out.reset_index(drop=True)
+
+
+def stance_frame_counts(arguments: pd.DataFrame) -> pd.DataFrame:
+    """Stance x category counts: rows are categories, columns pro and con (an argument counts once per frame)."""
+    if len(arguments) == 0:
+        return pd.DataFrame(columns=["pro", "con"], dtype=int)
+    ex = explode_categories(arguments)
+    table = pd.crosstab(ex["category"], ex["stance"])
+    for col in ("pro", "con"):
+        if col not in table.columns:
+            table[col] = 0
+    table = table[["pro", "con"]]
+    table["total"] = table["pro"] + table["con"]
+    table = table.sort_values(["total", "pro"], ascending=False).drop(columns="total")
+    table.columns.name = None
+    table.index.name = "category"
+    return table
+
+
+def article_balance(stances: pd.DataFrame) -> pd.DataFrame:
+    """Per article: counts and shares of pro, con and none sentences, and the net balance (pro - con) / sentences."""
+    cols = ["doc_id", "n_sentences", "pro", "con", "none", "pro_share", "con_share", "none_share", "balance"]
+    if stances is None or len(stances) == 0:
+        return pd.DataFrame(columns=cols)
+    counts = pd.crosstab(stances["doc_id"], stances["stance"])
+    for s in STANCES:
+        if s not in counts.columns:
+            counts[s] = 0
+    counts = counts[list(STANCES)]
+    n = counts.sum(axis=1)
+    out = counts.assign(n_sentences=n)
+    for s in STANCES:
+        out[f"{s}_share"] = (counts[s] / n).round(3)
+    out["balance"] = ((counts["pro"] - counts["con"]) / n).round(3)
+    order = list(dict.fromkeys(stances["doc_id"]))
+    out = out.reindex(order).reset_index()
+    out.columns.name = None
+    return out[cols]
+
+
+def top_categories(arguments: pd.DataFrame, stance: str, n: int = 5) -> pd.DataFrame:
+    """The n most frequent categories of one side, with their count and one example sentence each."""
+    cols = ["category", "count", "doc_id", "sent_id", "text", "cues"]
+    side = arguments[arguments["stance"] == stance] if len(arguments) else arguments
+    if len(side) == 0:
+        return pd.DataFrame(columns=cols)
+    ex = explode_categories(side)
+    counts = ex["category"].value_counts()
+    counts = counts.rename_axis("category").reset_index(name="count")
+    counts = counts.sort_values(["count", "category"], ascending=[False, True]).head(n)
+    strongest = ex.assign(strength=ex["score"].abs()).sort_values("strength", ascending=False)
+    first = strongest.drop_duplicates("category").set_index("category")
+    counts = counts.join(first[["doc_id", "sent_id", "text", "cues"]], on="category")
+    return counts[cols].reset_index(drop=True)
+
+
+def actor_stance(stances: pd.DataFrame, entities: pd.DataFrame | None, min_mentions: int = 1,
+                 top: int | None = 15) -> pd.DataFrame:
+    """Entities (canonical names) by the stance of the sentences that name them: pro, con, none counts.
+
+    Sorted by the number of pro + con sentences; only entities in at least `min_mentions` argument sentences.
+    """
+    cols = ["canonical", "type", "pro", "con", "none", "arguments"]
+    if entities is None or len(entities) == 0 or stances is None or len(stances) == 0:
+        return pd.DataFrame(columns=cols)
+    name_col = "canonical" if "canonical" in entities.columns else "text"
+    ents = entities[["doc_id", "sent_id", name_col] + (["type"] if "type" in entities.columns else [])]
+    ents = ents.rename(columns={name_col: "canonical"}).drop_duplicates(["doc_id", "sent_id", "canonical"])
+    if "type" not in ents.columns:
+        ents = ents.assign(type="")
+    merged = ents.merge(stances[["doc_id", "sent_id", "stance"]], on=["doc_id", "sent_id"], how="inner")
+    if len(merged) == 0:
+        return pd.DataFrame(columns=cols)
+    table = pd.crosstab([merged["canonical"], merged["type"]], merged["stance"])
+    for s in STANCES:
+        if s not in table.columns:
+            table[s] = 0
+    table = table[list(STANCES)].reset_index()
+    table.columns.name = None
+    # one type per entity: its most frequent
+    table = table.sort_values(["canonical", "pro"]).groupby("canonical", as_index=False).agg(
+        type=("type", "first"), pro=("pro", "sum"), con=("con", "sum"), none=("none", "sum"))
+    table["arguments"] = table["pro"] + table["con"]
+    table = table[table["arguments"] >= min_mentions]
+    table = table.sort_values(["arguments", "pro", "canonical"], ascending=[False, False, True])
+    if top:
+        table = table.head(top)
+    return table[cols].reset_index(drop=True)
+
+
+def speaker_stance(stances: pd.DataFrame, quotes: pd.DataFrame | None) -> pd.DataFrame:
+    """Per quoted speaker: the stance of the sentences holding their quotes (pro, con, none counts).
+
+    A quote that spans several sentences is counted in each of them.
+    """
+    cols = ["speaker", "pro", "con", "none", "quotes"]
+    if quotes is None or len(quotes) == 0 or stances is None or len(stances) == 0 or "speaker" not in quotes.columns:
+        return pd.DataFrame(columns=cols)
+    q = quotes[["doc_id", "sent_id", "speaker"]].copy()
+    q["speaker"] = q["speaker"].fillna("").astype(str).str.strip()
+    q = q[q["speaker"] != ""].drop_duplicates()
+    merged = q.merge(stances[["doc_id", "sent_id", "stance"]], on=["doc_id", "sent_id"], how="inner")
+    if len(merged) == 0:
+        return pd.DataFrame(columns=cols)
+    table = pd.crosstab(merged["speaker"], merged["stance"])
+    for s in STANCES:
+        if s not in table.columns:
+            table[s] = 0
+    table = table[list(STANCES)]
+    table["quotes"] = table.sum(axis=1)
+    table = table.sort_values(["quotes", "pro"], ascending=False).reset_index()
+    table.columns.name = None
+    return table[cols]
+
+
+def cue_counts(arguments: pd.DataFrame, stance: str | None = None, n: int = 15) -> pd.DataFrame:
+    """The cues that decided most arguments (of one side, or both): cue, stance, count."""
+    cols = ["cue", "stance", "count"]
+    if len(arguments) == 0:
+        return pd.DataFrame(columns=cols)
+    side = arguments if stance is None else arguments[arguments["stance"] == stance]
+    ex = side.assign(cue=side["cues"].fillna("").astype(str).str.split(r";\s*")).explode("cue")
+    ex["cue"] = ex["cue"].str.strip().str.lower()
+    ex = ex[ex["cue"] != ""]
+    if len(ex) == 0:
+        return pd.DataFrame(columns=cols)
+    out = ex.groupby(["cue", "stance"]).size().rename("count").reset_index()
+    return out.sort_values(["count", "cue"], ascending=[False, True]).head(n).reset_index(drop=True)
