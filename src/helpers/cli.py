@@ -1,4 +1,9 @@
-"""Command line: `python -m helpers export CORPUS_DIR OUT_DIR` (and `helpers report`, `helpers score`)."""
+"""Command line.
+
+    python -m helpers export CORPUS_DIR OUT_DIR [--model M]   tables of CODEBOOK.md section 7
+    python -m helpers report CORPUS_DIR [--out DIR]           every notebook rendered to HTML
+    python -m helpers score EXPORT_DIR GOLD.jsonl             the reference scorer
+"""
 
 from __future__ import annotations
 
@@ -47,6 +52,29 @@ def _rows(path: Path) -> int:
         return max(0, sum(1 for _ in csv.reader(f)) - 1)
 
 
+def _report(args: argparse.Namespace) -> int:
+    from .report import run_report
+
+    try:
+        result = run_report(args.corpus_dir, model=args.model, out_dir=args.out, cache_dir=args.cache_dir)
+    except (FileNotFoundError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    failed = [r.name for r in result.runs if not r.ok]
+    if failed:
+        print(f"error: notebooks failed: {', '.join(failed)} (see their HTML pages)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _score(args: argparse.Namespace) -> int:
+    from . import gold_score
+
+    sys.argv = ["score", str(args.export_dir), str(args.gold)] + (["--json", str(args.json)] if args.json else [])
+    gold_score.main()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="helpers", description="Open-source AI media corpus tools")
@@ -58,6 +86,17 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--cache-dir", default=None, help="parse cache folder (default data/processed/parses)")
     ex.add_argument("--parquet", action="store_true", help="also write Parquet copies of the tables")
     ex.set_defaults(func=_export)
+    rp = sub.add_parser("report", help="run every notebook on a corpus and render HTML under reports/<corpus name>")
+    rp.add_argument("corpus_dir")
+    rp.add_argument("--model", default=DEFAULT_MODEL)
+    rp.add_argument("--out", default=None, help="output folder (default reports/<corpus folder name>)")
+    rp.add_argument("--cache-dir", default=None)
+    rp.set_defaults(func=_report)
+    sc = sub.add_parser("score", help="score an export against a gold file (same as shared/eval/score.py)")
+    sc.add_argument("export_dir")
+    sc.add_argument("gold")
+    sc.add_argument("--json", default=None)
+    sc.set_defaults(func=_score)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     return args.func(args)
