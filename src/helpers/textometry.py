@@ -208,7 +208,8 @@ def name_patterns(docs: Mapping[str, Doc], labels: Iterable[str] = ("PER", "ORG"
                   stops: frozenset[str] | None = None) -> dict[tuple[str, ...], str]:
     """Multi-word names from the entity recogniser: capitalised spans of 2+ words without stop words.
 
-    Returned as patterns so that a name found once is merged in every article ('Yann LeCun').
+    Returned as patterns -> most frequent spelling, so that a name found once is merged in every
+    article ('Yann LeCun'). A surname that some article uses alone may fold into the full name there.
     """
     stops = stops if stops is not None else stop_words("fr")
     labels = set(labels)
@@ -257,6 +258,13 @@ def units_table(corpus: Any | None = None, *, tokens: pd.DataFrame | None = None
     for p, canonical in terms.patterns.items():
         patterns[p] = ("term", canonical)  # the term list wins over discovered names
     trie = _build_trie(patterns)
+    # a person's surname alone ('LeCun') counts as the full name in articles that give the full name
+    surnames: dict[str, tuple[str, str] | None] = {}
+    if merge_names and docs:
+        for p in name_patterns(docs, labels=("PER",), stops=stops["fr"]):
+            value = patterns.get(p)
+            if value is not None and len(p) >= 2:
+                surnames[p[-1]] = value if surnames.get(p[-1], value) == value else None
 
     if len(tokens) == 0:
         return pd.DataFrame(columns=UNIT_COLUMNS)
@@ -272,7 +280,15 @@ def units_table(corpus: Any | None = None, *, tokens: pd.DataFrame | None = None
         pos = tok["pos"].astype(str).tolist()
         punct = tok["is_punct"].tolist()
         num = tok["like_num"].tolist()
+        pos = tok["pos"].astype(str).tolist()
         matches = {s: (e, v) for s, e, v in find_matches(texts, lemmas, sids, trie)}
+        present = {v for _, v in matches.values()}
+        for k, t in enumerate(texts):
+            value = surnames.get(t)
+            first = k == 0 or sids[k - 1] != sids[k]
+            if (value is not None and value in present and k not in matches and texts_raw[k][:1].isupper()
+                    and (not first or pos[k] == "PROPN")):
+                matches[k] = (k + 1, value)
         k = 0
         n = len(texts)
         while k < n:
@@ -295,9 +311,12 @@ def units_table(corpus: Any | None = None, *, tokens: pd.DataFrame | None = None
             is_word = kind == "token"
             is_content = (is_word and p in CONTENT_POS and len(key) > 1 and t not in stop and key not in stop
                           and not num[k])
-            # proper nouns keep their written form (the lemmatiser may lowercase 'DeepSeek')
-            label = (lemmas_raw[k] if p != "PROPN" and lemmas_raw[k] and _has_letter(lemmas_raw[k])
-                     else texts_raw[k])
+            # names keep their written form (the lemmatiser may lowercase 'DeepSeek'): proper nouns,
+            # words with inner capitals (IA, OpenAI) and capitalised words inside a sentence
+            raw = texts_raw[k]
+            first = k == 0 or sids[k - 1] != sids[k]
+            cased = p == "PROPN" or any(ch.isupper() for ch in raw[1:]) or (raw[:1].isupper() and not first)
+            label = raw if cased or not (lemmas_raw[k] and _has_letter(lemmas_raw[k])) else lemmas_raw[k]
             rows.append((doc_id, sids[k], idx[k], idx[k] + 1, texts_raw[k], key, label.replace("’", "'"), p, kind,
                          is_word, is_content))
             k += 1
@@ -706,14 +725,79 @@ def cooccurrents(units: pd.DataFrame, query: str, min_cofreq: int = 2, top: int 
     return df.head(top) if top else df
 
 
-def sentences_with(units: pd.DataFrame, sentences: pd.DataFrame, key: str, max_rows: int = 5) -> pd.DataFrame:
-    """Example sentences (doc_id, sent_id, text, cues) that hold a unit key; cues are its surface forms."""
-    hits = units[units["key"] == key]
-    if hits.empty or sentences.empty:
-        return pd.DataFrame(columns=["doc_id", "sent_id", "text", "cues"])
-    forms = hits.groupby(["doc_id", "sent_id"])["text"].agg(lambda s: "; ".join(dict.fromkeys(s)))
-    ex = sentences.merge(forms.rename("cues").reset_index(), on=["doc_id", "sent_id"])
-    return ex[["doc_id", "sent_id", "text", "cues"]].head(max_rows)
+def sentences_with(units: pd.DataFrame, sentences: pd.DataFrame, keys: str | Sequence[str],
+                   max_rows: int | None = 5) -> pd.DataFrame:
+    """Example sentences (doc_id, sent_id, text, cues) holding every given unit key; cues are their surface forms."""
+    cols = ["doc_id", "sent_id", "text", "cues"]
+    keys = [keys] if isinstance(keys, str) else list(keys)
+    hits = units[units["key"].isin(keys)]
+    if hits.empty or sentences.empty or not keys:
+        return pd.DataFrame(columns=cols)
+    per_sent = hits.groupby(["doc_id", "sent_id"])["key"].nunique()
+    full = per_sent[per_sent == len(set(keys))].index
+    hits = hits.set_index(["doc_id", "sent_id"]).loc[full].reset_index() if len(full) else hits.iloc[:0]
+    if hits.empty:
+        return pd.DataFrame(columns=cols)
+    forms = hits.groupby(["doc_id", "sent_id"], sort=False)["text"].agg(lambda x: "; ".join(dict.fromkeys(x)))
+    ex = forms.rename("cues").reset_index().merge(sentences[["doc_id", "sent_id", "text"]], on=["doc_id", "sent_id"])
+    ex = ex[cols]
+    return ex.head(max_rows) if max_rows else ex
+
+
+def ngram_sentences(units: pd.DataFrame, sentences: pd.DataFrame, words: Sequence[str],
+                    max_rows: int | None = 5) -> pd.DataFrame:
+    """Example sentences where the unit keys `words` follow each other (a collocation), with its surface form as cue."""
+    cols = ["doc_id", "sent_id", "text", "cues"]
+    words = list(words)
+    if units.empty or not words:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for (doc_id, sid), g in units.groupby(["doc_id", "sent_id"], sort=False):
+        keys, texts = g["key"].tolist(), g["text"].astype(str).tolist()
+        for k in range(len(keys) - len(words) + 1):
+            if keys[k:k + len(words)] == words:
+                rows.append((doc_id, sid, " ".join(texts[k:k + len(words)]), texts[k:k + len(words)]))
+                break
+        if max_rows and len(rows) >= max_rows:
+            break
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    hits = pd.DataFrame([(d, s, "; ".join(parts)) for d, s, _, parts in rows], columns=["doc_id", "sent_id", "cues"])
+    return hits.merge(sentences[["doc_id", "sent_id", "text"]], on=["doc_id", "sent_id"])[cols]
+
+
+def keyness_examples(units: pd.DataFrame, sentences: pd.DataFrame, spec: pd.DataFrame,
+                     groups: pd.Series | None = None, max_parts: int = 12) -> pd.DataFrame:
+    """For each part, one sentence of that part holding its most over-used significant term.
+
+    groups: doc_id -> part (None when the parts are articles). Columns: part, term, doc_id, sent_id, text, cues.
+    """
+    cols = ["part", "term", "doc_id", "sent_id", "text", "cues"]
+    if spec.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for part, g in list(spec.groupby("part", sort=False))[:max_parts]:
+        top = g[(g["specificity"] > 0) & g["significant"]].head(1)
+        if top.empty:
+            continue
+        docs = [part] if groups is None else list(groups[groups == part].index)
+        ex = sentences_with(units[units["doc_id"].isin(docs)], sentences, top["key"].iloc[0], max_rows=1)
+        if len(ex):
+            rows.append((part, top["label"].iloc[0], *ex.iloc[0][["doc_id", "sent_id", "text", "cues"]]))
+    return pd.DataFrame(rows, columns=cols)
+
+
+def multiword_units(units: pd.DataFrame) -> pd.DataFrame:
+    """Inventory of the merged units: label, kind (term from terms.yml / name found by the recogniser),
+    freq, n_articles, forms (surface spellings met), most frequent first."""
+    cols = ["label", "kind", "freq", "n_articles", "forms"]
+    m = units[units["kind"].isin(["term", "name"])]
+    if m.empty:
+        return pd.DataFrame(columns=cols)
+    out = m.groupby("key", sort=False).agg(
+        label=("label", "first"), kind=("kind", "first"), freq=("key", "size"), n_articles=("doc_id", "nunique"),
+        forms=("text", lambda x: " | ".join(Counter(x).keys())))
+    return out.sort_values(["freq", "label"], ascending=[False, True]).reset_index(drop=True)[cols]
 
 
 # --------------------------------------------------------------------------- generated commentary
