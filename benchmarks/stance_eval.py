@@ -31,6 +31,8 @@ def main() -> None:
     ap.add_argument("corpus_dir", nargs="?", default=str(RAW_DIR))
     ap.add_argument("gold", nargs="?", default=str(GOLD_FILE))
     ap.add_argument("--errors", action="store_true")
+    ap.add_argument("--loao", action="store_true",
+                    help="leave-one-article-out choice of threshold and context factor")
     a = ap.parse_args()
     corpus = build_corpus(a.corpus_dir, progress=False)
     frames = None
@@ -43,10 +45,13 @@ def main() -> None:
     corpus.sentences[["doc_id", "sent_id", "text"]].to_csv(out / "sentences.csv", index=False)
     arguments_table(st).to_csv(out / "arguments.csv", index=False)
     subprocess.run([sys.executable, str(SCORER), str(out), a.gold], check=True)
-    if not a.errors:
-        return
     sys.path.insert(0, str(SCORER.parent))
     import score as scorer  # type: ignore
+
+    if a.loao:
+        loao(corpus, a.gold, scorer)
+    if not a.errors:
+        return
 
     sents, *_ = scorer.load_export(out)
     pred = {(r.doc_id, str(r.sent_id)): r for r in st.itertuples()}
@@ -61,6 +66,69 @@ def main() -> None:
                 continue
             print(f"{g['doc'][:3]}#{h[0]:>3} gold {s['stance']:4} pred {r.stance:4} score {r.score:+.2f} "
                   f"target {r.target or '-':7} cues [{r.cues}] rules [{r.rules}]\n      {s['text']}")
+
+
+GRID_THRESHOLD = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+GRID_CONTEXT = (0.5, 0.75, 1.0)
+
+
+def _pairs(st, gold_docs, scorer, sents) -> dict[str, list[tuple[str, str]]]:
+    """Per article: (gold, predicted) stance pairs aligned as score.py does."""
+    pred = {(r.doc_id, str(r.sent_id)): r.stance for r in st.itertuples()}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for g in gold_docs:
+        hits = scorer.align(g["sentences"], sents.get(g["doc"], []))
+        pairs = []
+        for s, h in zip(g["sentences"], hits):
+            if s.get("boilerplate") or not scorer.words(s["text"]):
+                continue
+            got = [pred.get((g["doc"], x), "none") for x in h]
+            got = [x for x in got if x != "none"]
+            p = max(("pro", "con"), key=lambda lab: (got.count(lab), lab == got[0])) if got else "none"
+            pairs.append((s.get("stance", "none"), p))
+        out[g["doc"]] = pairs
+    return out
+
+
+def _macro(pairs: list[tuple[str, str]]) -> float:
+    f = []
+    for lab in ("pro", "con"):
+        tp = sum(g == lab and p == lab for g, p in pairs)
+        fp = sum(g != lab and p == lab for g, p in pairs)
+        fn = sum(g == lab and p != lab for g, p in pairs)
+        f.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f) / 2
+
+
+def loao(corpus, gold_path: str, scorer) -> None:
+    """Choose (threshold, context_factor) on four articles, score the fifth; pool the five held-out folds."""
+    import dataclasses
+
+    from helpers.stance import load_lexicon
+
+    base = load_lexicon()
+    gold_docs = [json.loads(x) for x in Path(gold_path).read_text(encoding="utf-8").splitlines() if x.strip()]
+    sents = {d: [(str(r.sent_id), scorer.words(r.text)) for r in grp.itertuples()]
+             for d, grp in corpus.sentences.groupby("doc_id")}
+    by_setting = {}
+    for t in GRID_THRESHOLD:
+        for c in GRID_CONTEXT:
+            lex = dataclasses.replace(base, settings={**base.settings, "threshold": t, "context_factor": c})
+            by_setting[(t, c)] = _pairs(stance_table(corpus.docs, lexicon=lex), gold_docs, scorer, sents)
+    docs = [g["doc"] for g in gold_docs]
+    pooled = []
+    for held in docs:
+        train = [d for d in docs if d != held]
+        best = max(by_setting, key=lambda k: (_macro([p for d in train for p in by_setting[k][d]]),
+                                              k == (base.settings["threshold"], base.settings["context_factor"])))
+        pooled += by_setting[best][held]
+        acc = sum(g == p for g, p in by_setting[best][held]) / max(1, len(by_setting[best][held]))
+        print(f"held out {held}: chosen threshold={best[0]} context_factor={best[1]}  held-out accuracy {acc:.3f}")
+    fixed = [p for d in docs for p in by_setting[(base.settings["threshold"], base.settings["context_factor"])][d]]
+    print(f"LOAO pooled macro-F1 (settings chosen without the scored article): {_macro(pooled):.3f}")
+    print(f"fixed settings of stance.yml, all articles: {_macro(fixed):.3f}")
+    print("grid (macro-F1 on all five):", {k: round(_macro([p for d in docs for p in v[d]]), 3)
+                                          for k, v in by_setting.items()})
 
 
 if __name__ == "__main__":

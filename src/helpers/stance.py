@@ -47,7 +47,7 @@ from .tables import iter_sentences
 
 STANCES = ("pro", "con", "none")
 STANCE_COLUMNS = ["doc_id", "sent_id", "stance", "categories", "cues", "score", "target", "rules", "text"]
-ARGUMENT_COLUMNS = ["doc_id", "sent_id", "stance", "categories", "cues", "score", "text"]
+ARGUMENT_COLUMNS = ["doc_id", "sent_id", "stance", "categories", "cues", "score", "rules", "text"]
 GAP = "..."
 MAX_GAP = 3
 _SKIP = frozenset({"-", "–", "—", "“", "”", "«", "»", '"', "‘"})
@@ -84,6 +84,7 @@ class CueGroup:
     needs: str
     restriction: bool
     patterns: tuple[Pattern, ...]
+    negatable: bool = True
 
 
 @dataclass
@@ -144,7 +145,7 @@ def _load_lexicon_cached(path: str, mtime: float) -> StanceLexicon:  # noqa: ARG
             groups.append(CueGroup(
                 name=f"{side}.{name}", polarity=polarity, weight=float(spec.get("weight", 1.0)),
                 needs=str(spec.get("needs", "target")), restriction=bool(spec.get("restriction", False)),
-                patterns=comp(spec.get("cues"))))
+                patterns=comp(spec.get("cues")), negatable=bool(spec.get("negatable", True))))
     rules = raw.get("rules") or {}
     target = raw.get("target") or {}
     return StanceLexicon(
@@ -382,8 +383,8 @@ def analyse_sentence(span: Span, lex: StanceLexicon) -> SentenceAnalysis:
             elif any(0 < m.start - c.start <= 4 for c in calls):
                 w *= 2
                 notes.append("call for restriction")
-        negated = _negated(tok, lex)
-        local = _locally_negated(span, m.start, lex)
+        negated = g.negatable and _negated(tok, lex)
+        local = g.negatable and _locally_negated(span, m.start, lex)
         if is_question and w < 0:
             if negated or local:
                 notes.append("question keeps concern")
@@ -480,7 +481,7 @@ def _decide(a: SentenceAnalysis, level: float, target: str, lex: StanceLexicon) 
     rules = list(a.rules)
     if level == 0 and a.cues:
         rules.append("no target")
-    cues = [h.surface for h in used if (h.weight > 0) == (stance == "pro")] if stance != "none" else []
+    cues = [h.surface for h in used if h.weight and (h.weight > 0) == (stance == "pro")] if stance != "none" else []
     return Decision(stance, round(score, 3), cues, target, rules, used)
 
 
@@ -582,7 +583,7 @@ def stance_table(docs: Mapping[str, Doc], frames: pd.DataFrame | None = None,
 
 
 def arguments_table(stances: pd.DataFrame) -> pd.DataFrame:
-    """The pro and con sentences: doc_id, sent_id, stance, categories, cues, score, text."""
+    """The pro and con sentences: doc_id, sent_id, stance, categories, cues, score, rules, text."""
     if stances is None or len(stances) == 0:
         return pd.DataFrame(columns=ARGUMENT_COLUMNS)
     args = stances[stances["stance"].isin(["pro", "con"])]
