@@ -374,7 +374,7 @@ def junk_reason(span: Span, filters: Filters | None = None) -> str:
     if len(lower_words) > 1 and len(lower_words) >= len(toks) / 2:
         return "mostly lower-case words"
     capitalised = [fold(t.text) for t in toks if t.text[:1].isupper() or t.text[:1].isdigit()]
-    if capitalised and all(w in filters.generic_words or w in filters.generic_terms for w in capitalised):
+    if capitalised and all(w in filters.generic_words for w in capitalised):
         return "generic words only"
     if any(w in filters.demonyms for w in map(fold, (t.text for t in toks))) and len(toks) == 1:
         return "demonym"
@@ -786,8 +786,16 @@ def _find_quotes(text: str) -> list[tuple[int, int]]:
 
 
 def _is_speech_verb(t: Token, lex: QuoteLexicon) -> bool:
-    return t.pos_ in ("VERB", "AUX", "NOUN", "ADJ", "PROPN") and (
-        fold(t.lemma_) in lex.verbs or fold(t.text) in lex.verbs) and not t.is_punct
+    """A speech verb by lemma or form (the lemmatiser misses some: 'estime' -> estimer), or any verb
+    inverted with its subject pronoun right after a quotation ('tranche-t-il')."""
+    if t.is_punct or not t.is_alpha:
+        return False
+    low, lem = fold(t.text), fold(t.lemma_)
+    if t.pos_ in ("VERB", "AUX", "NOUN", "ADJ", "PROPN") and (
+            lem in lex.verbs or low in lex.verbs or (low.endswith("e") and low + "r" in lex.verbs)):
+        return True
+    nxt = t.doc[t.i + 1: t.i + 3]
+    return len(nxt) > 0 and (fold(nxt[0].text) in ("-t", "-t-il", "-t-elle", "-il", "-elle"))
 
 
 def _pronoun(t: Token, lex: QuoteLexicon) -> bool:

@@ -1,0 +1,287 @@
+"""Entities and quotes (helpers.entities): normalisation, junk filtering, quote attribution,
+co-occurrence counts, on constructed examples; and notebook 02 executed end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import entities as E
+
+
+@pytest.fixture()
+def table(nlp):
+    """entities_table of constructed texts: {doc_id: text} -> DataFrame."""
+
+    def _make(texts: dict[str, str]) -> pd.DataFrame:
+        return E.entities_table({d: nlp(t) for d, t in texts.items()})
+
+    return _make
+
+
+def names(df: pd.DataFrame, types=E.SCORED_TYPES) -> dict[str, str]:
+    d = df[df["type"].isin(types)]
+    return dict(zip(d["canonical"], d["type"], strict=True))
+
+
+# --------------------------------------------------------------------------- normalisation
+
+
+@pytest.mark.parametrize("text, canonical, typ", [
+    ("Deepseek a publié ses poids.", "DeepSeek", "ORG"),
+    ("Les tests de LLaMA 3 sont publics.", "Llama", "PRODUCT"),
+    ("Il compare Llama-2 et Llama 3.1 405B.", "Llama", "PRODUCT"),
+    ("Le modèle GPT-4o reste fermé.", "GPT", "PRODUCT"),
+    ("On attend Qwen2.5-Max.", "Qwen", "PRODUCT"),
+    ("La start-up a lancé Mistral 3 hier.", "Mistral", "PRODUCT"),
+    ("DeepSeek-R1 a surpris.", "DeepSeek-R1", "PRODUCT"),
+    ("Les Etats Unis ont réagi.", "États-Unis", "LOC"),
+    ("Washington a ajouté le laboratoire à une liste noire.", "États-Unis", "LOC"),
+    ("Meta (anciennement Facebook) publie ses modèles.", "Meta", "ORG"),
+    ("La Pékin Academy of Artificial Intelligence a réagi.", "BAAI", "ORG"),
+    ("Le laboratoire Baai a réagi.", "BAAI", "ORG"),
+    ("Openai garde ses modèles fermés.", "OpenAI", "ORG"),
+    ("Yan LeCun défend l'ouverture.", "Yann LeCun", "PER"),
+])
+def test_variants_map_to_one_canonical(table, text, canonical, typ):
+    got = names(table({"a": text}))
+    assert got.get(canonical) == typ, got
+
+
+def test_company_versus_product(table):
+    got = names(table({"a": "Mistral a levé des fonds. Mistral 7B est son premier modèle."}))
+    assert got == {"Mistral AI": "ORG", "Mistral": "PRODUCT"}
+
+
+def test_longest_match_wins(table):
+    got = names(table({"a": "Selon le New York Times, la Pékin Academy of Artificial Intelligence innove."}))
+    assert "New York Times" in got and "New York" not in got
+    assert "BAAI" in got and "Chine" not in got
+
+
+def test_common_words_and_urls_do_not_match(table):
+    got = names(table({"a": "Une méta-analyse parue sur https://openai.com/blog montre que le mistral souffle."}))
+    assert got == {}
+
+
+def test_short_context_alias_needs_its_parent(table):
+    assert "DeepSeek-R1" not in names(table({"a": "Le robot R1 de la société X est sorti."}))
+    assert "DeepSeek-R1" in names(table({"a": "DeepSeek a publié R1 en janvier."}))
+
+
+def test_surname_resolves_to_full_name_and_unknown_names_are_kept(table):
+    df = table({"a": "Jeanne Roussel dirige la start-up Kolibri Systems. Roussel pense que c'est fini."})
+    got = names(df)
+    assert got.get("Jeanne Roussel") == "PER"
+    assert "Roussel" not in got
+    assert (df["canonical"] == "Jeanne Roussel").sum() == 2
+    assert got.get("Kolibri Systems") == "ORG"  # found by the model, unknown to the gazetteer
+
+
+def test_context_noun_types_an_unknown_name(table):
+    df = table({"a": "L'entreprise utilise l'assistant Hibou pour ses clients."})
+    assert names(df).get("Hibou") == "PRODUCT"
+
+
+def test_variants_of_an_unknown_name_are_grouped_across_articles(table):
+    df = table({"a": "La start-up Kolibri Systems recrute.", "b": "La start-up Kolibri-Systems recrute.",
+                "c": "Kolibri Systems recrute encore."})
+    assert set(df["canonical"]) == {"Kolibri Systems"}
+    assert set(df["type"]) == {"ORG"}  # the context noun (start-up) outweighs one model label
+
+
+# --------------------------------------------------------------------------- junk
+
+
+@pytest.mark.parametrize("text, span_text, reason", [
+    ("Imaginez deux jardins : dans l'un, tout pousse.", "Imaginez deux jardins", "starts with a verb"),
+    ("C'est David contre Goliath.", "Goliath", "figure of speech"),
+    ("Les Chinois avancent vite.", "Chinois", "demonym"),
+    ("Voir www.exemple.com pour plus.", "www.exemple.com", "URL, e-mail or handle"),
+    ("Cliquez ici 👉 maintenant.", "👉", "no letters"),
+    ("Open Source vs Closed Source.", "Open Source vs", "generic words only"),
+    ("Il parle de la mer et du vent.", "de la mer et du vent", "does not start with a capital"),
+])
+def test_junk_reasons(nlp, text, span_text, reason):
+    doc = nlp(text)
+    start = text.index(span_text)
+    span = doc.char_span(start, start + len(span_text), alignment_mode="expand")
+    assert E.junk_reason(span) == reason
+
+
+def test_real_names_are_not_junk(nlp):
+    doc = nlp("La Commission européenne et Ursula von der Leyen ont parlé.")
+    for name in ("Commission européenne", "Ursula von der Leyen"):
+        start = doc.text.index(name)
+        assert E.junk_reason(doc.char_span(start, start + len(name), alignment_mode="expand")) == ""
+
+
+def test_figures_of_speech_and_demonyms_are_not_entities(table):
+    got = names(table({"a": "Une comparaison aussi passionnante que David et Goliath. Les Américains et les "
+                            "Chinois restent loin devant."}))
+    assert not ({"David", "Goliath", "Américains", "Chinois"} & set(got))
+
+
+def test_byline_alone_on_first_line_is_dropped(table):
+    df = table({"a": "Patrick Bélanger\nDeepSeek publie un modèle ouvert et Meta réagit."})
+    assert "Patrick Bélanger" not in set(df["canonical"])
+    assert {"DeepSeek", "Meta"} <= set(df["canonical"])
+
+
+def test_every_mention_has_a_sentence_and_offsets(table):
+    text = "Meta publie Llama.\nOpenAI garde GPT fermé."
+    df = table({"a": text})
+    assert list(df["sent_id"]) == [0, 0, 1, 1]
+    for r in df.itertuples():
+        assert text[r.start_char:r.end_char] == r.text
+
+
+# --------------------------------------------------------------------------- quotes
+
+
+def quotes(nlp, text: str) -> pd.DataFrame:
+    return E.quotes_table({"a": nlp(text)})
+
+
+def test_postposed_attribution_with_name(nlp):
+    q = quotes(nlp, "« Les modèles ouverts sont la meilleure garantie de notre souveraineté », a déclaré "
+                    "Arthur Mensch.")
+    assert len(q) == 1
+    r = q.iloc[0]
+    assert (r.speaker, r.speaker_type, r.verb, r.attribution) == ("Arthur Mensch", "PER", "déclaré", "explicit")
+
+
+def test_preposed_attribution_and_selon(nlp):
+    q = quotes(nlp, "Comme le dit Yann LeCun, « personne ne peut contrôler seul l'avenir de l'IA ».\n"
+                    "Selon Sam Altman, « la sécurité passe avant tout le reste ».")
+    assert list(q["speaker"]) == ["Yann LeCun", "Sam Altman"]
+
+
+def test_pronoun_resolved_to_previous_person_and_continuation(nlp):
+    q = quotes(nlp, "Clément Delangue défend l'ouverture depuis longtemps.\n"
+                    "« L'IA ouverte est la seule voie possible », explique-t-il.\n"
+                    "« Nous ne reviendrons pas en arrière sur ce choix. »")
+    assert list(q["speaker"]) == ["Clément Delangue", "Clément Delangue"]
+    assert list(q["attribution"]) == ["pronoun", "continuation"]
+    assert q.iloc[0]["speaker_text"] == "il"
+
+
+def test_ambiguous_pronoun_is_not_resolved(nlp):
+    q = quotes(nlp, "Sam Altman a rencontré Dario Amodei à Paris.\n"
+                    "« Nous devons ralentir le rythme des publications », explique-t-il.")
+    assert len(q) == 1
+    assert q.iloc[0]["speaker_canonical"] == "" and q.iloc[0]["attribution"] == "pronoun"
+
+
+def test_scare_quotes_are_not_quotations(nlp):
+    q = quotes(nlp, "Ils partagent leur “recette d'IA” avec les “cuisiniers numériques” de la planète.")
+    assert q.empty
+    assert list(q.columns) == E.QUOTE_COLUMNS
+
+
+def test_unattributed_quote_is_kept_without_speaker(nlp):
+    q = quotes(nlp, "Le slogan circule partout : « l'ouverture gagne toujours à la fin ».")
+    assert len(q) == 1 and q.iloc[0]["speaker"] == "" and q.iloc[0]["attribution"] == "none"
+
+
+# --------------------------------------------------------------------------- tables and co-occurrence
+
+
+@pytest.fixture()
+def mentions() -> pd.DataFrame:
+    rows = [  # doc, sent, canonical, type
+        ("d1", 0, "Meta", "ORG"), ("d1", 0, "Llama", "PRODUCT"), ("d1", 0, "Meta", "ORG"),
+        ("d1", 1, "Meta", "ORG"), ("d1", 1, "Yann LeCun", "PER"), ("d1", 1, "Llama", "PRODUCT"),
+        ("d2", 0, "Meta", "ORG"), ("d2", 0, "Llama", "PRODUCT"), ("d2", 3, "Chine", "LOC"),
+        ("d2", 4, "AI Act", "MISC"), ("d2", 4, "Meta", "ORG"),
+    ]
+    return pd.DataFrame([(d, s, c, c, t) for d, s, c, t in rows],
+                        columns=["doc_id", "sent_id", "text", "canonical", "type"])
+
+
+def test_cooccurrence_counts_shared_sentences(mentions):
+    pairs = E.cooccurrence_pairs(mentions)
+    got = {(r.source, r.target): (r.sentences, r.articles) for r in pairs.itertuples()}
+    # Meta and Llama share 3 sentences (a repeated mention in one sentence counts once), in 2 articles
+    assert got == {("Llama", "Meta"): (3, 2), ("Llama", "Yann LeCun"): (1, 1), ("Meta", "Yann LeCun"): (1, 1)}
+    g = E.cooccurrence_graph(mentions)
+    assert g["Meta"]["Llama"]["weight"] == 3
+    assert g.nodes["Meta"]["mentions"] == 5 and g.nodes["Meta"]["type"] == "ORG"
+    assert "AI Act" not in g and "Chine" in g and g.degree("Chine") == 0
+    assert set(E.cooccurrence_graph(mentions, min_weight=2).edges) == {("Meta", "Llama")}
+
+
+def test_article_counts_and_top_actors(mentions):
+    counts = E.entity_article_counts(mentions)
+    assert list(counts.index[:2]) == ["Meta", "Llama"]
+    assert counts.loc["Meta", "d1"] == 3 and counts.loc["Meta", "d2"] == 2
+    assert "AI Act" not in counts.index  # MISC is not one of the four types
+    assert counts.loc["Chine", "type"] == "LOC"
+    top = E.top_actors(mentions, n=1)
+    assert dict(zip(top["type"], top["canonical"], strict=True)) == {
+        "LOC": "Chine", "ORG": "Meta", "PER": "Yann LeCun", "PRODUCT": "Llama"}
+
+
+def test_empty_inputs_give_empty_tables():
+    empty = pd.DataFrame(columns=E.ENTITY_COLUMNS)
+    assert E.entity_article_counts(empty).empty
+    assert E.top_actors(empty).empty
+    assert E.cooccurrence_pairs(empty).empty
+    assert E.cooccurrence_graph(empty).number_of_nodes() == 0
+    assert E.quote_counts(pd.DataFrame(columns=E.QUOTE_COLUMNS)).empty
+    assert E.plot_top_entities(empty) is None
+
+
+def test_gazetteer_is_well_formed():
+    gaz = E.load_gazetteer()
+    assert len(gaz.entries) > 500
+    assert {e.type for e in gaz.entries} <= set(E.ALL_TYPES)
+    canon = [e.canonical for e in gaz.entries]
+    assert len(canon) == len(set(canon)), "duplicate canonical names"
+    owner: dict[str, str] = {}
+    for e in gaz.entries:
+        if e.versions == "required":
+            continue
+        for a in (e.canonical, *e.aliases):
+            key = E.name_key(a)
+            assert owner.setdefault(key, e.canonical) == e.canonical, f"{a!r} is an alias of two entities"
+
+
+# --------------------------------------------------------------------------- corpus and notebook
+
+
+def test_fixture_corpus_entities_and_quotes(fixture_corpus):
+    ents = fixture_corpus.entities
+    assert list(ents.columns[:5]) == ["doc_id", "sent_id", "text", "canonical", "type"]
+    assert set(ents["doc_id"]) <= set(fixture_corpus.docs)
+    found = set(E.scored(ents)["canonical"])
+    assert {"Meta", "Llama", "Yann LeCun", "Mistral AI", "Arthur Mensch", "Hugging Face"} <= found
+    q = fixture_corpus.quotes
+    speakers = set(q["speaker"])
+    assert {"Yann LeCun", "Arthur Mensch", "Clément Delangue"} <= speakers
+
+
+@pytest.mark.notebook
+def test_notebook_runs_on_fixture_corpus(run_notebook, tmp_path):
+    out = run_notebook("02_entities")
+    nb = json.loads(Path(out).read_text(encoding="utf-8"))
+    errors = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert not errors
+    figures = tmp_path / "output" / "figures"
+    assert (figures / "02_top_entities.png").exists()
+    assert (figures / "02_cooccurrence.png").exists()
+
+
+@pytest.mark.notebook
+def test_notebook_runs_on_one_article_without_entities(run_notebook, tmp_path):
+    corpus = tmp_path / "tiny"
+    corpus.mkdir()
+    (corpus / "seul.txt").write_text("Le jardin ouvert\nchacun peut y planter ses graines et partager ses "
+                                     "récoltes avec les voisins.\n", encoding="utf-8")
+    out = run_notebook("02_entities", corpus_dir=corpus)
+    text = Path(out).read_text(encoding="utf-8")
+    assert "No entity" in text
