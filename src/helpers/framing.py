@@ -609,13 +609,13 @@ def describe_profiles(profile: pd.DataFrame, documents: pd.DataFrame | None = No
         d = profile["doc_id"].iloc[0]
         top = profile.sort_values("share", ascending=False).head(3)
         items = ", ".join(f"{r.frame} ({_pct(r.share)})" for r in top.itertuples() if r.n_sentences)
-        return f"One article (`{_md(d)}`): its main frames are {items}."
+        return f"One article ({_md(d)}): its main frames are {items}."
     for frame, grp in profile.groupby("frame", sort=False):
         if grp["n_sentences"].sum() == 0:
             continue
         best = grp.sort_values("share", ascending=False).iloc[0]
         mean = grp["share"].mean()
-        lines.append((best["share"] - mean, f"- **{frame}** weighs most in `{_md(best['doc_id'])}` "
+        lines.append((best["share"] - mean, f"- **{frame}** weighs most in {_md(best['doc_id'])} "
                       f"({_pct(best['share'])} of its sentences, corpus mean {_pct(mean)})"))
     lines.sort(key=lambda x: -x[0])
     return "Where each frame stands out most (largest gap to the mean first):\n\n" + "\n".join(x[1] for x in lines[:5])
@@ -651,12 +651,6 @@ def _md(text: object) -> str:
 
 # --------------------------------------------------------------------------- figures
 
-def short_label(doc_id: str, width: int = 28) -> str:
-    """A doc_id shortened in the middle so that axis labels stay readable."""
-    s = str(doc_id)
-    return s if len(s) <= width else s[: width // 2 - 1] + "…" + s[-(width // 2 - 1):]
-
-
 def _frame_colors(labels: Sequence[str]) -> list[str]:
     from .viz import FRAME_COLORS
 
@@ -667,8 +661,11 @@ def plot_prevalence(prevalence: pd.DataFrame, source: str = "", label_col: str =
     """Horizontal bars: sentences per frame, with counts and shares written at the bar ends."""
     import matplotlib.pyplot as plt
 
-    from .viz import finish
+    from .viz import empty_figure, finish
 
+    title = "Frame prevalence: sentences carrying each frame"
+    if not len(prevalence) or prevalence["n_sentences"].sum() == 0:
+        return empty_figure("No frame found in this corpus", title=title, source=source)
     df = prevalence.sort_values("n_sentences", kind="stable")
     fig, ax = plt.subplots(figsize=(8, 0.42 * len(df) + 1.2))
     ax.barh(df[label_col], df["n_sentences"], color=_frame_colors(df[label_col]))
@@ -677,7 +674,7 @@ def plot_prevalence(prevalence: pd.DataFrame, source: str = "", label_col: str =
         ax.text(r.n_sentences + top * 0.01, y, f"{r.n_sentences}  ({_pct(r.share_sentences)}, {r.n_articles} art.)",
                 va="center", fontsize=8.5, color="#333333")
     ax.set_xlim(0, top * 1.35)
-    finish(fig, ax, title="Frame prevalence: sentences carrying each frame", xlabel="sentences",
+    finish(fig, ax, title=title, xlabel="sentences",
            ylabel="", source=source)
     return fig
 
@@ -686,15 +683,19 @@ def plot_profile_heatmap(matrix: pd.DataFrame, source: str = "", title: str = ""
     """Frame x article heatmap with values written in the cells (share as %, else one decimal)."""
     import matplotlib.pyplot as plt
 
-    from .viz import SEQUENTIAL_CMAP, finish
+    from .viz import SEQUENTIAL_CMAP, doc_labels, empty_figure, finish
 
+    title = title or "Frame profile of each article"
+    if not matrix.size or float(matrix.values.sum()) == 0:
+        return empty_figure("No frame found in this corpus", title=title, source=source)
     m = matrix.T  # frames in rows, articles in columns
     n_rows, n_cols = m.shape
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.75 * n_cols + 3), 0.45 * n_rows + 2.2))
+    fig, ax = plt.subplots(figsize=(max(4.5, 0.75 * n_cols + 3), 0.45 * n_rows + 2.2))
     vmax = float(m.values.max()) if m.size else 1.0
     im = ax.imshow(m.values, aspect="auto", cmap=SEQUENTIAL_CMAP, vmin=0, vmax=vmax or 1.0)
     ax.set_yticks(range(n_rows), m.index)
-    ax.set_xticks(range(n_cols), [short_label(c) for c in m.columns], rotation=40, ha="right")
+    labels = doc_labels(m.columns)
+    ax.set_xticks(range(n_cols), [labels[str(c)] for c in m.columns], rotation=40, ha="right")
     if n_cols <= 25:
         for i in range(n_rows):
             for j in range(n_cols):
@@ -707,7 +708,7 @@ def plot_profile_heatmap(matrix: pd.DataFrame, source: str = "", title: str = ""
     if value_label == "share":
         cbar.ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{100 * v:.0f}"))
     ax.spines[:].set_visible(False)
-    finish(fig, ax, title=title or "Frame profile of each article", xlabel="", ylabel="", source=source)
+    finish(fig, ax, title=title, xlabel="", ylabel="", source=source)
     return fig
 
 
@@ -715,8 +716,11 @@ def plot_cooccurrence(cooc: pd.DataFrame, source: str = ""):
     """Lower triangle of the frame co-occurrence matrix (sentences carrying both frames)."""
     import matplotlib.pyplot as plt
 
-    from .viz import SEQUENTIAL_CMAP, finish
+    from .viz import SEQUENTIAL_CMAP, empty_figure, finish
 
+    title = "Frames in the same sentence"
+    if not cooc.size or int(cooc.values.sum()) == 0:
+        return empty_figure("No frame found in this corpus", title=title, source=source)
     n = len(cooc)
     mask = np.triu(np.ones((n, n), dtype=bool), k=1)
     vals = np.ma.masked_array(cooc.values.astype(float), mask=mask)
@@ -731,7 +735,7 @@ def plot_cooccurrence(cooc: pd.DataFrame, source: str = ""):
             ax.text(j, i, str(v) if v else "·", ha="center", va="center", fontsize=8.5,
                     color="white" if v > 0.6 * vmax else "#333333", fontweight="bold" if i == j else "normal")
     ax.spines[:].set_visible(False)
-    finish(fig, ax, title="Frames in the same sentence", xlabel="", ylabel="",
+    finish(fig, ax, title=title, xlabel="", ylabel="",
            source=(source + " · " if source else "") + "diagonal (bold): sentences carrying the frame")
     return fig
 
@@ -742,9 +746,13 @@ def plot_frame_strips(frames: pd.DataFrame, sentences: pd.DataFrame, source: str
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
 
-    from .viz import finish
+    from .viz import doc_labels, empty_figure, finish
 
     docs = _doc_order(sentences)[:max_articles]
+    title = "Where the frames occur in each article"
+    if not docs:
+        return empty_figure("No sentence in this corpus", title=title, source=source)
+    names = doc_labels(docs, width=60)
     n_sent = sentences.groupby("doc_id").size()
     width = max((int(n_sent[d]) for d in docs), default=1)
     fig, axes = plt.subplots(len(docs), 1, figsize=(10, 1.95 * len(docs) + 0.6), squeeze=False)
@@ -753,20 +761,24 @@ def plot_frame_strips(frames: pd.DataFrame, sentences: pd.DataFrame, source: str
     for ax, d in zip(axes[:, 0], docs, strict=True):
         n = int(n_sent[d])
         ax.add_patch(Rectangle((-0.5, -0.5), n, len(labels), color="#f3f3f3", zorder=0))
+        n_cells = 0
         for y, f in enumerate(labels):
             for s in range(n):
                 if (d, s, f) in present:
                     ax.add_patch(Rectangle((s - 0.45, y - 0.4), 0.9, 0.8, color=colors[f], zorder=1))
+                    n_cells += 1
+        if not n_cells:
+            ax.text((n - 1) / 2, (len(labels) - 1) / 2, "no frame in this article", ha="center", va="center",
+                    fontsize=9, color="#777777")
         ax.set_xlim(-0.5, width - 0.5)
         ax.set_ylim(len(labels) - 0.5, -0.5)
         ax.set_yticks(range(len(labels)), labels, fontsize=7)
         step = max(1, int(np.ceil(width / 20)))
         ax.set_xticks(range(0, width, step))
         ax.tick_params(axis="x", labelsize=7)
-        ax.set_title(short_label(d, 60), loc="left", fontsize=9, fontweight="normal")
+        ax.set_title(names[d], loc="left", fontsize=9, fontweight="normal")
         ax.spines[:].set_visible(False)
     axes[-1, 0].set_xlabel("sentence number (sent_id)")
-    title = "Where the frames occur in each article"
     if len(_doc_order(sentences)) > max_articles:
         title += f" (first {max_articles} articles)"
     fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
@@ -779,11 +791,14 @@ def plot_devices(devices: pd.DataFrame, sentences: pd.DataFrame, source: str = "
     """Stacked horizontal bars: sentences with each device family, per article."""
     import matplotlib.pyplot as plt
 
-    from .viz import finish
+    from .viz import doc_labels, empty_figure, finish
 
+    title = "Metaphor and analogy families per article"
+    if not len(devices):
+        return empty_figure("No metaphor or analogy found in this corpus", title=title, source=source)
     counts = (devices.drop_duplicates(["doc_id", "sent_id", "device"]).groupby(["doc_id", "device"]).size()
               .unstack(fill_value=0) if len(devices) else pd.DataFrame())
-    docs = [d for d in _doc_order(sentences) if d in counts.index][:max_articles]
+    docs = _doc_order(sentences)[:max_articles]  # articles without any device keep an empty bar
     counts = counts.reindex(index=docs, columns=DEVICES, fill_value=0)
     fig, ax = plt.subplots(figsize=(8.5, 0.45 * max(len(docs), 1) + 1.6))
     left = np.zeros(len(docs))
@@ -793,11 +808,15 @@ def plot_devices(devices: pd.DataFrame, sentences: pd.DataFrame, source: str = "
         if vals.sum():
             ax.barh(y, vals, left=left, color=DEVICE_COLORS[dev], label=dev)
         left = left + vals
-    ax.set_yticks(y, [short_label(d) for d in docs])
+    for yi, total in zip(y, left, strict=True):
+        if not total:
+            ax.text(0.05, yi, "none", va="center", fontsize=8.5, color="#777777")
+    names = doc_labels(docs)
+    ax.set_yticks(y, [names[d] for d in docs])
     ax.invert_yaxis()
     ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.legend(ncol=5, loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8.5)
-    finish(fig, ax, title="Metaphor and analogy families per article\n", xlabel="sentences", ylabel="",
+    finish(fig, ax, title=title + "\n", xlabel="sentences", ylabel="",
            source=source)
     return fig
 
@@ -829,7 +848,7 @@ __all__ = [
     "frame_lexicon", "device_lexicon", "token_keys", "cue_tokens", "find_cues", "is_negated", "label_sentence",
     "frames_table", "devices_table", "explain", "frame_prevalence", "frame_profile", "profile_matrix",
     "frame_cooccurrence", "top_pairs", "strongest_examples", "cue_frequencies", "sentence_frames",
-    "describe_prevalence", "describe_profiles", "describe_cooccurrence", "describe_devices", "short_label",
+    "describe_prevalence", "describe_profiles", "describe_cooccurrence", "describe_devices",
     "plot_prevalence", "plot_profile_heatmap", "plot_cooccurrence", "plot_frame_strips", "plot_devices",
     "evidence_html", "lexicon_summary",
 ]
