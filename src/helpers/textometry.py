@@ -87,12 +87,17 @@ def _stop_words_cached(lang: str, extra_path: str | None) -> frozenset[str]:
         from spacy.lang.fr.stop_words import STOP_WORDS
     words = {norm(w) for w in STOP_WORDS}
     if extra_path:
-        words |= {norm(w) for w in _read_lines(Path(extra_path))}
+        lines = _read_lines(Path(extra_path))
+        words |= {norm(w) for w in lines if not w.startswith("!")}
+        words -= {norm(w[1:]) for w in lines if w.startswith("!")}  # '!word' takes a word off the list
     return frozenset(words)
 
 
 def stop_words(lang: str = "fr", extra: str | Path | None | bool = True) -> frozenset[str]:
-    """spaCy's stop words for `lang` ('fr' or 'en') plus the project list (extra=True) or a given file."""
+    """spaCy's stop words for `lang` ('fr' or 'en') with the project list (extra=True) or a given file.
+
+    Lines of the list add words; lines starting with '!' take words off spaCy's list.
+    """
     if extra is True:
         try:
             extra = lexicon("stopwords_extra.txt")
@@ -267,7 +272,7 @@ def units_table(corpus: Any | None = None, *, tokens: pd.DataFrame | None = None
                 surnames[p[-1]] = value if surnames.get(p[-1], value) == value else None
 
     if len(tokens) == 0:
-        return pd.DataFrame(columns=UNIT_COLUMNS)
+        return _empty_units()
     rows: list[tuple] = []
     for doc_id, tok in tokens.groupby("doc_id", sort=False, observed=True):
         stop = stops.get(langs.get(doc_id, "fr"), stops["fr"])
@@ -328,9 +333,14 @@ def units_table(corpus: Any | None = None, *, tokens: pd.DataFrame | None = None
     return units
 
 
+def _empty_units() -> pd.DataFrame:
+    df = pd.DataFrame(columns=UNIT_COLUMNS)
+    return df.astype({"is_word": bool, "is_content": bool, "sent_id": int, "i": int, "i_end": int})
+
+
 def content(units: pd.DataFrame) -> pd.DataFrame:
     """The content units only (what frequencies, clouds and keyness count)."""
-    return units[units["is_content"]]
+    return units.loc[units["is_content"].astype(bool)]
 
 
 def label_map(units: pd.DataFrame) -> dict[str, str]:
@@ -445,7 +455,7 @@ def count_matrix(units: pd.DataFrame, by: str | pd.Series = "doc_id") -> pd.Data
 
 def part_sizes(units: pd.DataFrame, by: str | pd.Series = "doc_id") -> pd.Series:
     """Number of words (terms merged, stop words included) per part: the denominators of keyness."""
-    u, col = _with_parts(units[units["is_word"]], by)
+    u, col = _with_parts(units.loc[units["is_word"].astype(bool)], by)
     return u.groupby(col, sort=False).size()
 
 
@@ -644,12 +654,13 @@ def collocations(units: pd.DataFrame, n: int = 2, measure: str = "likelihood_rat
 
     Uses NLTK's collocation finders and association measures ('likelihood_ratio', 'pmi',
     'student_t', 'chi_sq', 'dice', ...) after a frequency floor of `min_freq`; n-grams holding a
-    stop word, punctuation or a number are left out. Columns: collocation, words, freq, score, measure.
+    stop word, punctuation or a number are left out. Columns: collocation (most frequent spelling),
+    lemmas, words (tuple of unit keys), freq, score, measure.
     """
     from nltk.collocations import (BigramAssocMeasures, BigramCollocationFinder, TrigramAssocMeasures,
                                    TrigramCollocationFinder)
 
-    cols = ["collocation", "words", "freq", "score", "measure"]
+    cols = ["collocation", "lemmas", "words", "freq", "score", "measure"]
     if n not in (2, 3):
         raise ValueError("n must be 2 or 3")
     if measure not in _MEASURES:
@@ -667,11 +678,33 @@ def collocations(units: pd.DataFrame, n: int = 2, measure: str = "likelihood_rat
         return pd.DataFrame(columns=cols)
     scored = finder.score_ngrams(getattr(measures, measure))
     labels = label_map(units)
-    rows = [(" ".join(labels.get(w, w) for w in ng), ng, finder.ngram_fd[ng], score, measure)
-            for ng, score in scored]
-    df = pd.DataFrame(rows, columns=cols).sort_values(["score", "freq", "collocation"],
-                                                      ascending=[False, False, True])
-    return (df.head(top) if top else df).reset_index(drop=True)
+    rows = [(ng, finder.ngram_fd[ng], score) for ng, score in scored]
+    df = pd.DataFrame(rows, columns=["words", "freq", "score"]).sort_values(
+        ["score", "freq"], ascending=[False, False], kind="stable")
+    df = (df.head(top) if top else df).reset_index(drop=True)
+    forms = _ngram_forms(units, set(df["words"]), n, labels)
+    df["lemmas"] = [" ".join(labels.get(w, w) for w in ng) for ng in df["words"]]
+    df["collocation"] = [forms[ng].most_common(1)[0][0] if ng in forms else lem
+                         for ng, lem in zip(df["words"], df["lemmas"], strict=True)]
+    df["measure"] = measure
+    return df[["collocation", "lemmas", "words", "freq", "score", "measure"]]
+
+
+def _ngram_forms(units: pd.DataFrame, wanted: set[tuple[str, ...]], n: int,
+                 labels: Mapping[str, str]) -> dict[tuple[str, ...], Counter]:
+    """Surface spellings met for each wanted n-gram of keys (lowercased unless the word is a name)."""
+    out: dict[tuple[str, ...], Counter] = {}
+    if not wanted:
+        return out
+    for _, g in units.groupby(["doc_id", "sent_id"], sort=False):
+        keys, texts = g["key"].tolist(), g["text"].astype(str).tolist()
+        for k in range(len(keys) - n + 1):
+            ng = tuple(keys[k:k + n])
+            if ng in wanted:
+                form = " ".join(t if labels.get(w, w) != labels.get(w, w).lower() else t.lower()
+                                for w, t in zip(ng, texts[k:k + n], strict=True))
+                out.setdefault(ng, Counter())[form] += 1
+    return out
 
 
 def resolve_key(units: pd.DataFrame, query: str, terms: TermList | None = None) -> str | None:
@@ -818,17 +851,20 @@ def overview_remarks(documents: pd.DataFrame, diversity: pd.DataFrame) -> str:
              f"{int(d['n_sentences'].sum())} sentences and {int(d['n_tokens'].sum())} word tokens."]
     if n > 1:
         longest, shortest = d.loc[d["n_tokens"].idxmax()], d.loc[d["n_tokens"].idxmin()]
-        lines.append(f"- Longest: `{_md(longest['doc_id'])}` ({int(longest['n_tokens'])} tokens); shortest: "
-                     f"`{_md(shortest['doc_id'])}` ({int(shortest['n_tokens'])} tokens); median "
+        lines.append(f"- Longest: {_md(longest['doc_id'])} ({int(longest['n_tokens'])} tokens); shortest: "
+                     f"{_md(shortest['doc_id'])} ({int(shortest['n_tokens'])} tokens); median "
                      f"{d['n_tokens'].median():.0f}.")
         if d["mattr"].notna().sum() > 1:
             hi, lo = d.loc[d["mattr"].idxmax()], d.loc[d["mattr"].idxmin()]
-            lines.append(f"- Lexical diversity (MATTR) ranges from {lo['mattr']:.2f} (`{_md(lo['doc_id'])}`) to "
-                         f"{hi['mattr']:.2f} (`{_md(hi['doc_id'])}`).")
+            lines.append(f"- Lexical diversity (MATTR) ranges from {lo['mattr']:.2f} ({_md(lo['doc_id'])}) to "
+                         f"{hi['mattr']:.2f} ({_md(hi['doc_id'])}).")
     dates = pd.to_datetime(d["date"], errors="coerce", format="%Y-%m-%d")
     if dates.notna().any():
-        lines.append(f"- {int(dates.notna().sum())} of {n} articles are dated, from {dates.min():%Y-%m-%d} "
-                     f"to {dates.max():%Y-%m-%d}.")
+        n_dated = int(dates.notna().sum())
+        when = (f"on {dates.min():%Y-%m-%d}" if dates.min() == dates.max()
+                else f"from {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}")
+        lines.append(f"- {n_dated} of {n} article{'s' if n != 1 else ''} {'is' if n_dated == 1 else 'are'} dated, "
+                     f"{when}.")
     else:
         lines.append("- No article carries a date: there is no timeline.")
     sources = d["source"].astype("string").str.strip().replace("", pd.NA).dropna()
@@ -868,11 +904,11 @@ def keyness_remarks(spec: pd.DataFrame, n: int = 3, what: str = "article") -> st
     for part, g in spec.groupby("part", sort=False):
         over = g[(g["specificity"] > 0) & g["significant"]].head(n)
         if over.empty:
-            lines.append(f"- `{_md(part)}`: no term is significantly over-used (p < 0.05).")
+            lines.append(f"- {_md(part)}: no term is significantly over-used (p < 0.05).")
         else:
             terms = ", ".join(f"**{_md(r['label'])}** ({int(r['freq'])} vs {r['expected']:.1f} expected)"
                               for _, r in over.iterrows())
-            lines.append(f"- `{_md(part)}` over-uses {terms}.")
+            lines.append(f"- {_md(part)} over-uses {terms}.")
     n_sig = int((spec["significant"] & (spec["specificity"] > 0)).sum())
     lines.append(f"- {n_sig} significant over-use(s) in all, out of {spec['key'].nunique()} terms tested in "
                  f"{spec['part'].nunique()} {what}s (p-values are not corrected for the number of tests: "
