@@ -262,3 +262,11 @@ def test_notebook_04_single_article(run_notebook, tmp_path):
     (one_dir / "a.txt").write_text("Le marché des puces progresse.\nLes ventes augmentent ce trimestre.\n",
                                    encoding="utf-8")
     run_notebook("04_arguments", corpus_dir=one_dir)
+
+
+def test_denied_openness_is_con(nlp):
+    d = one("Ces modèles ne sont pas vraiment ouverts au sens de l'Open Source Initiative.", nlp)
+    assert d.stance == "con"
+    assert "openness denied" in d.rules
+    # a negated clause whose subject is open source is not a denial of openness
+    assert one("L'open source n'est pas sujet aux contrôles à l'exportation.", nlp).stance == "pro"

@@ -300,6 +300,20 @@ def _locally_negated(span: Span, start: int, lex: StanceLexicon, depth: int = 0)
     return False
 
 
+_COPULAS = frozenset({"etre", "rester", "demeurer", "devenir", "sembler", "paraitre"})
+
+
+def _denied(span: Span, start: int, lex: StanceLexicon) -> bool:
+    """An open target used as a negated predicate: "n'est pas (vraiment) open source", "ne sont pas ouverts"."""
+    neg = lex.rule_words.get("negation", frozenset()) | {"plus"}
+    lo = max(span.start, start - 5)
+    before = [span.doc[i] for i in range(lo, start)]
+    has_neg = any(fold(t.text) in neg for t in before)
+    has_ne = any(fold(t.text) in ("ne", "n'") for t in before)
+    has_cop = any(fold(t.lemma_) in _COPULAS or t.dep_ in ("cop", "aux:pass") for t in before)
+    return has_neg and has_ne and has_cop
+
+
 def _scope(span: Span, start: int) -> int:
     """End of the clause opened at token `start`: the next comma, colon, semicolon or dash."""
     for t in span.doc[start + 1: span.end]:
@@ -416,6 +430,14 @@ def analyse_sentence(span: Span, lex: StanceLexicon) -> SentenceAnalysis:
             w *= s.get("hypothesis_factor", 0.5)
             notes.append("hypothesis")
         hits.append(CueHit(m.surface, g.name, g.polarity * g.weight, w, m.start, notes))
+
+    # denied openness: "Llama n'est pas vraiment open source" -> open-washing doubt (con)
+    for t in open_t:
+        if _denied(span, t.start, lex):
+            hits.append(CueHit(t.surface, "con.denied_openness", -1.5, -1.5, t.start,
+                               ["openness denied"]))
+            rules.append("openness denied")
+            break
 
     # harmful restriction: "les tentatives de bloquer ... nuiront à l'innovation" -> the harms are pro
     if attempted_restriction or (futility and any(h.group.endswith("restriction") for h in hits)):
