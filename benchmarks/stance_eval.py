@@ -58,7 +58,7 @@ def main() -> None:
     for line in Path(a.gold).read_text(encoding="utf-8").splitlines():
         g = json.loads(line)
         hits = scorer.align(g["sentences"], sents.get(g["doc"], []))
-        for s, h in zip(g["sentences"], hits):
+        for s, h in zip(g["sentences"], hits, strict=True):
             if s.get("boilerplate") or not h:
                 continue
             r = pred.get((g["doc"], h[0]))
@@ -79,7 +79,7 @@ def _pairs(st, gold_docs, scorer, sents) -> dict[str, list[tuple[str, str]]]:
     for g in gold_docs:
         hits = scorer.align(g["sentences"], sents.get(g["doc"], []))
         pairs = []
-        for s, h in zip(g["sentences"], hits):
+        for s, h in zip(g["sentences"], hits, strict=True):
             if s.get("boilerplate") or not scorer.words(s["text"]):
                 continue
             got = [pred.get((g["doc"], x), "none") for x in h]

@@ -204,15 +204,35 @@ def _match_at(toks: list[Token], keys: list[tuple[str, str]], i: int, words) -> 
     return _match_at(toks, keys, i + 1, words[1:])
 
 
-def find_patterns(span: Span, patterns: Iterable[Pattern], group: CueGroup | None = None) -> list[Match]:
-    """All matches of patterns in span (hyphens and quotation marks are ignored)."""
-    toks = [t for t in span if t.text not in _SKIP and not t.is_space]
-    keys = [_keys(t) for t in toks]
-    out = []
+@lru_cache(maxsize=256)
+def _index(patterns: tuple[Pattern, ...]) -> tuple[dict[str, list[Pattern]], list[Pattern]]:
+    """Patterns by their exact first word, and the patterns starting with a prefix word."""
+    exact: dict[str, list[Pattern]] = {}
+    prefix: list[Pattern] = []
     for p in patterns:
-        if not p.words:
+        if not p.words or p.words[0] is None:
             continue
-        for i in range(len(toks)):
+        if p.words[0][1]:
+            prefix.append(p)
+        else:
+            exact.setdefault(p.words[0][0], []).append(p)
+    return exact, prefix
+
+
+def _prepare(span: Span) -> tuple[list[Token], list[tuple[str, str, str]]]:
+    toks = [t for t in span if t.text not in _SKIP and not t.is_space]
+    return toks, [_keys(t) for t in toks]
+
+
+def find_patterns(span: Span, patterns: Iterable[Pattern], group: CueGroup | None = None,
+                  prepared: tuple[list[Token], list[tuple[str, str, str]]] | None = None) -> list[Match]:
+    """All matches of patterns in span (hyphens and quotation marks are ignored)."""
+    toks, keys = prepared or _prepare(span)
+    exact, prefix = _index(tuple(patterns))
+    out = []
+    for i, k in enumerate(keys):
+        candidates = exact.get(k[0], []) + (exact.get(k[1], []) if k[1] != k[0] else []) + prefix
+        for p in candidates:
             end = _match_at(toks, keys, i, p.words)
             if end is not None and end > i:
                 a, b = toks[i].i, toks[end - 1].i + 1
@@ -332,15 +352,16 @@ def analyse_sentence(span: Span, lex: StanceLexicon) -> SentenceAnalysis:
     has_verb = any(t.pos_ in ("VERB", "AUX") for t in span)
     is_heading = not has_verb and not last.endswith((".", "!", "?", "…"))
     rules: list[str] = []
+    prep = _prepare(span)
 
-    open_t = _longest(find_patterns(span, lex.open_targets))
-    closed_t = _longest(find_patterns(span, lex.closed_targets))
+    open_t = _longest(find_patterns(span, lex.open_targets, prepared=prep))
+    closed_t = _longest(find_patterns(span, lex.closed_targets, prepared=prep))
     # "source fermée" is closed, not open: drop open matches that overlap a closed one
     open_t = [m for m in open_t if not any(c.start <= m.start < c.end for c in closed_t)]
 
     raw: list[Match] = []
     for g in lex.groups:
-        raw += find_patterns(span, g.patterns, g)
+        raw += find_patterns(span, g.patterns, g, prepared=prep)
     # a cue that is itself a target word does not also count as a cue
     matches = _longest(raw)
 
@@ -349,20 +370,20 @@ def analyse_sentence(span: Span, lex: StanceLexicon) -> SentenceAnalysis:
                                        or fold(first.text) in {"c'", "c"})
 
     # contrast markers
-    not_contrast = [m.end for m in find_patterns(span, lex.rules.get("not_contrast", ()))]
-    adversative = [m for m in find_patterns(span, lex.rules.get("adversative", ()))
+    not_contrast = [m.end for m in find_patterns(span, lex.rules.get("not_contrast", ()), prepared=prep)]
+    adversative = [m for m in find_patterns(span, lex.rules.get("adversative", ()), prepared=prep)
                    if not any(0 <= m.start - e <= 12 for e in not_contrast)]
     # a sentence that opens with "Cependant" or "Mais" makes its point against the previous one
     opens_contrast = any(m.start - span.start <= 1 for m in adversative)
     adversative = [m for m in adversative if m.start - span.start > 1]
-    concessive = [(m.start, _scope(span, m.start)) for m in find_patterns(span, lex.rules.get("concessive", ()))]
-    hypothesis = [(m.start, _scope(span, m.start)) for m in find_patterns(span, lex.rules.get("hypothesis", ()))
+    concessive = [(m.start, _scope(span, m.start)) for m in find_patterns(span, lex.rules.get("concessive", ()), prepared=prep)]
+    hypothesis = [(m.start, _scope(span, m.start)) for m in find_patterns(span, lex.rules.get("hypothesis", ()), prepared=prep)
                   if span.doc[m.start].pos_ == "SCONJ"]
-    definition = find_patterns(span, lex.rules.get("definition", ()))
-    futility = find_patterns(span, lex.rules.get("futility", ()))
-    attempts = find_patterns(span, lex.rules.get("attempt", ()))
-    calls = find_patterns(span, lex.rules.get("call", ()))
-    reinforce = find_patterns(span, lex.rules.get("reinforce", ()))
+    definition = find_patterns(span, lex.rules.get("definition", ()), prepared=prep)
+    futility = find_patterns(span, lex.rules.get("futility", ()), prepared=prep)
+    attempts = find_patterns(span, lex.rules.get("attempt", ()), prepared=prep)
+    calls = find_patterns(span, lex.rules.get("call", ()), prepared=prep)
+    reinforce = find_patterns(span, lex.rules.get("reinforce", ()), prepared=prep)
     topic_heads = lex.rule_words.get("topic_heads", frozenset())
 
     if is_heading:
