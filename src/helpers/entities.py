@@ -679,7 +679,8 @@ def top_actors(mentions: pd.DataFrame, n: int = 10, types: Iterable[str] = SCORE
     g = m.groupby(["type", "canonical"]).agg(
         mentions=("text", "size"), articles=("doc_id", "nunique"),
         variants=("text", lambda s: ", ".join(sorted(set(s))))).reset_index()
-    g = g.sort_values(["type", "mentions", "articles", "canonical"], ascending=[True, False, False, True])
+    g["order"] = g["type"].map({t: i for i, t in enumerate(ALL_TYPES)}).fillna(len(ALL_TYPES))
+    g = g.sort_values(["order", "mentions", "articles", "canonical"], ascending=[True, False, False, True])
     g["rank"] = g.groupby("type").cumcount() + 1
     g = g[g["rank"] <= n]
     return g[cols].reset_index(drop=True)
@@ -745,6 +746,17 @@ def entity_sentences(mentions: pd.DataFrame, sentences: pd.DataFrame, canonical:
     out = g.merge(sentences[["doc_id", "sent_id", "text"]], on=["doc_id", "sent_id"], how="left")
     out = out.sort_values("n", ascending=False, kind="stable").head(max_rows)
     return out[cols].reset_index(drop=True)
+
+
+def pair_sentences(mentions: pd.DataFrame, sentences: pd.DataFrame, a: str, b: str, max_rows: int = 3) -> pd.DataFrame:
+    """Sentences that name both a and b (evidence for a co-occurrence edge)."""
+    both = mentions[mentions["canonical"].isin([a, b])]
+    if both.empty:
+        return entity_sentences(both, sentences)
+    keys = both.groupby(["doc_id", "sent_id"])["canonical"].nunique()
+    keys = keys[keys == 2].index
+    sel = both.set_index(["doc_id", "sent_id"]).loc[list(keys)].reset_index() if len(keys) else both.iloc[0:0]
+    return entity_sentences(sel, sentences, max_rows=max_rows)
 
 
 # --------------------------------------------------------------------------- quotes
@@ -1043,40 +1055,73 @@ def plot_entity_heatmap(counts: pd.DataFrame, source: str = "", max_label: int =
     return fig
 
 
-def plot_cooccurrence(graph, source: str = "", seed: int = 7):
-    """Draw a co-occurrence graph: node size = mentions, colour = type, edge width = shared sentences."""
+def _component_layout(graph) -> dict[str, tuple[float, float]]:
+    """Positions for a graph: each connected component laid out with Kamada-Kawai (unweighted, so that
+    heavy pairs do not collapse onto each other), components placed side by side, largest first."""
+    import math
+
+    import networkx as nx
+
+    comps = sorted((graph.subgraph(c) for c in nx.connected_components(graph)), key=len, reverse=True)
+    pos: dict[str, tuple[float, float]] = {}
+    x0, row_y, row_h, row_w = 0.0, 0.0, 0.0, 0.0
+    total_w = sum(2.0 * math.sqrt(len(c)) + 1.8 for c in comps)
+    max_row = max(total_w / 2.2, 2.0 * math.sqrt(len(comps[0])) + 1.0) if comps else 1.0
+    for comp in comps:
+        size = 2.0 * math.sqrt(len(comp))
+        local = {n: (0.0, 0.0) for n in comp} if len(comp) == 1 else nx.kamada_kawai_layout(comp, weight=None)
+        if x0 + size > max_row and x0 > 0:
+            x0, row_y = 0.0, row_y - row_h - 1.0
+            row_h = 0.0
+        for n, (x, y) in local.items():
+            pos[n] = (x0 + size / 2 + x * size / 2, row_y - size / 2 + y * size / 2)
+        x0 += size + 1.8
+        row_h = max(row_h, size)
+        row_w = max(row_w, x0)
+    return pos
+
+
+def plot_cooccurrence(graph, source: str = ""):
+    """Draw a co-occurrence graph: node size = mentions, colour = type, edge width = shared sentences.
+
+    Entities never named with another one are left out of the drawing (list them from the graph's
+    isolates). None if no edge.
+    """
     import matplotlib.pyplot as plt
     import networkx as nx
     from matplotlib.lines import Line2D
 
     from . import viz
 
-    if graph.number_of_nodes() == 0:
+    g = graph.copy()
+    g.remove_nodes_from(list(nx.isolates(g)))
+    if g.number_of_nodes() == 0:
         return None
-    fig, ax = plt.subplots(figsize=(10, 7.5))
-    pos = nx.spring_layout(graph, weight="weight", seed=seed, k=1.6 / max(graph.number_of_nodes(), 1) ** 0.5,
-                           iterations=200)
-    mentions = [graph.nodes[n].get("mentions", 1) for n in graph]
-    top = max(mentions) if mentions else 1
-    sizes = [150 + 1800 * (m / top) for m in mentions]
-    colors = [viz.TYPE_COLORS.get(graph.nodes[n].get("type"), "#777777") for n in graph]
-    weights = [graph.edges[e].get("weight", 1) for e in graph.edges]
-    wmax = max(weights) if weights else 1
-    nx.draw_networkx_edges(graph, pos, ax=ax, width=[0.6 + 4 * w / wmax for w in weights], alpha=0.35,
+    n = g.number_of_nodes()
+    fig, ax = plt.subplots(figsize=(11, max(5.5, min(11, 3 + 0.22 * n))))
+    pos = _component_layout(g)
+    mentions = [g.nodes[v].get("mentions", 1) for v in g]
+    top = max(mentions)
+    sizes = [120 + 1500 * (m / top) for m in mentions]
+    colors = [viz.TYPE_COLORS.get(g.nodes[v].get("type"), "#777777") for v in g]
+    weights = [g.edges[e].get("weight", 1) for e in g.edges]
+    wmax = max(weights)
+    nx.draw_networkx_edges(g, pos, ax=ax, width=[0.8 + 5 * w / wmax for w in weights], alpha=0.3,
                            edge_color="#555555")
-    nx.draw_networkx_nodes(graph, pos, ax=ax, node_size=sizes, node_color=colors, alpha=0.85, linewidths=0.8,
+    nx.draw_networkx_nodes(g, pos, ax=ax, node_size=sizes, node_color=colors, alpha=0.9, linewidths=0.8,
                            edgecolors="white")
-    for n, (x, y) in pos.items():
-        ax.annotate(n, (x, y), xytext=(0, 9 + 12 * graph.nodes[n].get("mentions", 1) / top),
-                    textcoords="offset points", ha="center", fontsize=9,
-                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.75))
-    present = sorted({graph.nodes[n].get("type") for n in graph}, key=lambda t: ALL_TYPES.index(t)
-                     if t in ALL_TYPES else 9)
-    ax.legend(handles=[Line2D([], [], marker="o", ls="", color=viz.TYPE_COLORS.get(t, "#777777"), label=t,
-                              markersize=9) for t in present], loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    for v, (x, y) in pos.items():
+        ax.annotate(v, (x, y), xytext=(0, 7 + 11 * (g.nodes[v].get("mentions", 1) / top) ** 0.5),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=9,
+                    bbox=dict(boxstyle="round,pad=0.12", fc="white", ec="none", alpha=0.8))
+    present = sorted({g.nodes[v].get("type") for v in g}, key=lambda t: ALL_TYPES.index(t) if t in ALL_TYPES else 9)
+    handles = [Line2D([], [], marker="o", ls="", color=viz.TYPE_COLORS.get(t, "#777777"), label=t, markersize=9)
+               for t in present]
+    handles.append(Line2D([], [], color="#555555", alpha=0.5, lw=3, label=f"shared sentences (max {wmax})"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     ax.set_axis_off()
-    ax.margins(0.12)
-    viz.finish(fig, ax, title="Who appears with whom (co-occurrence in a sentence)", source=source)
+    ax.margins(0.12, 0.15)
+    viz.finish(fig, ax, title="Who appears with whom (named in the same sentence)", source=source)
     return fig
 
 
@@ -1089,9 +1134,9 @@ def plot_quoted(counts: pd.DataFrame, n: int = 12, source: str = ""):
     if counts.empty:
         return None
     t = counts.head(n).iloc[::-1]
-    fig, ax = plt.subplots(figsize=(8, max(2.4, 0.4 * len(t) + 1.4)))
+    fig, ax = plt.subplots(figsize=(8, max(1.8, 0.4 * len(t) + 1.2)))
     colors = [viz.TYPE_COLORS.get(x, "#bbbbbb") if x else "#bbbbbb" for x in t["type"]]
-    ax.barh(t["speaker"], t["quotes"], color=colors)
+    ax.barh(t["speaker"], t["quotes"], color=colors, height=0.6)
     for y, (v, a) in enumerate(zip(t["quotes"], t["articles"], strict=True)):
         ax.text(v, y, f" {v} ({a} article{'s' if a != 1 else ''})", va="center", fontsize=8)
     ax.xaxis.get_major_locator().set_params(integer=True)
