@@ -78,7 +78,7 @@ class Corpus:
         """Direct quotations with their speakers (helpers.entities)."""
         from . import entities
 
-        return entities.quotes_table(self.docs)
+        return entities.quotes_table(self.docs, mentions=self.entities)
 
     @cached_property
     def frames(self) -> pd.DataFrame:
