@@ -335,14 +335,14 @@ def _group_members(doc: Doc, matches: list[Match], places_need_pair: bool) -> li
 
 
 def _name_inside_entity(doc: Doc, m: Match) -> bool:
-    """A name cue ("Pékin", "France") that is only part of a longer name ("Pékin Academy of ...")."""
+    """A name cue ("Pékin", "France") that is only part of a longer name ("Pékin Academy of ...", "France Inter")."""
     expr = m.cue.expr.lstrip("=")
     if not expr[:1].isupper():
         return False
     for ent in doc.ents:
         if ent.start <= m.start and m.end <= ent.end and (ent.end - ent.start) > (m.end - m.start):
             extra = [t for t in ent if not (m.start <= t.i < m.end)]
-            if any(t.pos_ not in ("DET", "ADP", "PUNCT") for t in extra):
+            if any(t.pos_ not in ("DET", "ADP", "PUNCT", "ADJ") for t in extra):  # "le Sénat américain" is still the Senate
                 return True
     return False
 
