@@ -209,6 +209,32 @@ def _join_surface(parts: Sequence[str]) -> str:
     return out
 
 
+_PARTICIPLE_END = re.compile(r"(?:é|ée|és|ées|i|ie|ies|u|ue|us|ues|t|te|ts|tes)$")
+_PRESENT_PARTICIPLE = re.compile(r"ant(?:e|s|es)?$")
+
+
+def participle_adjective(form: str, lemma: str, pos: str, dep: str) -> str | None:
+    """The masculine singular of a past participle used as an adjective, else None.
+
+    The French lemmatiser gives 'ouvrir' for some 'ouverte(s)' and 'ouvert' for others, 'fermer'
+    for 'fermés' and 'fermé' for 'fermée': a modifier ('amod', 'acl') that looks like a past
+    participle of a verb lemma is counted under its masculine singular form ('modèles ouverts',
+    'une IA ouverte' -> 'ouvert'), like the adjective it is.
+    """
+    if pos not in ("VERB", "ADJ") or dep not in ("amod", "acl") or not lemma.endswith(("er", "ir", "re")):
+        return None
+    if not _PARTICIPLE_END.search(form) or _PRESENT_PARTICIPLE.search(form):
+        return None
+    base = form
+    if base.endswith("es"):
+        base = base[:-2]
+    elif base.endswith("e"):
+        base = base[:-1]
+    elif base.endswith("s") and base[-2:-1] in ("é", "t", "u"):
+        base = base[:-1]
+    return base if len(base) > 2 and base != lemma else None
+
+
 def name_patterns(docs: Mapping[str, Doc], labels: Iterable[str] = ("PER", "ORG", "LOC"),
                   stops: frozenset[str] | None = None) -> dict[tuple[str, ...], str]:
     """Multi-word names from the entity recogniser: capitalised spans of 2+ words without stop words.
@@ -286,6 +312,7 @@ def units_table(corpus: Any | None = None, *, tokens: pd.DataFrame | None = None
         punct = tok["is_punct"].tolist()
         num = tok["like_num"].tolist()
         pos = tok["pos"].astype(str).tolist()
+        deps = tok["dep"].astype(str).tolist() if "dep" in tok.columns else [""] * len(texts)
         matches = {s: (e, v) for s, e, v in find_matches(texts, lemmas, sids, trie)}
         present = {v for _, v in matches.values()}
         for k, t in enumerate(texts):
@@ -307,6 +334,9 @@ def units_table(corpus: Any | None = None, *, tokens: pd.DataFrame | None = None
                 continue
             t, lm, p = texts[k], lemmas[k], pos[k]
             key = lm if lm and _has_letter(lm) else t
+            adjectival = participle_adjective(t, lm, p, deps[k])
+            if adjectival:
+                key = adjectival
             if punct[k] or not _has_letter(t):
                 kind = "punct" if punct[k] or not any(c.isalnum() for c in t) else "number"
             elif num[k] and not t.isalpha():
@@ -322,6 +352,7 @@ def units_table(corpus: Any | None = None, *, tokens: pd.DataFrame | None = None
             first = k == 0 or sids[k - 1] != sids[k]
             cased = p == "PROPN" or any(ch.isupper() for ch in raw[1:]) or (raw[:1].isupper() and not first)
             label = raw if cased or not (lemmas_raw[k] and _has_letter(lemmas_raw[k])) else lemmas_raw[k]
+            label = adjectival or label
             rows.append((doc_id, sids[k], idx[k], idx[k] + 1, texts_raw[k], key, label.replace("’", "'"), p, kind,
                          is_word, is_content))
             k += 1
@@ -602,7 +633,8 @@ def kwic(docs: Mapping[str, Doc], query: str, window: int = 10, match: str = "au
         for sid, sent in iter_sentences(doc):
             toks = list(sent)
             forms = [norm(t.text) for t in toks]
-            lemmas = [norm(t.lemma_) for t in toks]
+            lemmas = [participle_adjective(f, norm(t.lemma_), t.pos_, t.dep_) or norm(t.lemma_)
+                      for f, t in zip(forms, toks, strict=True)]
             if match == "form":
                 lemmas = forms
             elif match == "lemma":

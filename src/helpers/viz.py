@@ -276,7 +276,7 @@ def wordcloud_image(frequencies: dict[str, float], width: int = 900, height: int
         return None
     wc = WordCloud(width=width, height=height, background_color="white", max_words=max_words,
                    random_state=seed, prefer_horizontal=0.95, color_func=_cloud_color_func(),
-                   collocations=False, normalize_plurals=False, margin=4)
+                   collocations=False, normalize_plurals=False, margin=4, min_font_size=8)
     return wc.generate_from_frequencies(freqs).to_array()
 
 
