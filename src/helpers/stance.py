@@ -915,8 +915,9 @@ def plot_top_categories(arguments: pd.DataFrame, n: int = 6, source: str = ""):
 
 
 def plot_actor_stance(table: pd.DataFrame, name_col: str = "canonical", title: str = "", source: str = "",
-                      xlabel: str = "sentences (con ← | → pro)"):
-    """Diverging bars per actor: pro sentences to the right, con to the left (none not drawn)."""
+                      xlabel: str = "sentences (con ← | → pro)", show_none: bool = False):
+    """Diverging bars per actor: pro sentences to the right, con to the left; with show_none, the none
+    sentences as a light bar after the pro ones."""
     import matplotlib.pyplot as plt
 
     from . import viz
@@ -927,11 +928,16 @@ def plot_actor_stance(table: pd.DataFrame, name_col: str = "canonical", title: s
     height = 0.7 if len(data) > 2 else 0.45
     ax.barh(y, data["pro"], color=viz.STANCE_COLORS["pro"], label="pro", height=height)
     ax.barh(y, -data["con"], color=viz.STANCE_COLORS["con"], label="con", height=height)
+    if show_none and "none" in data.columns:
+        ax.barh(y, data["none"], left=data["pro"], color=viz.STANCE_COLORS["none"], alpha=0.6,
+                label="none", height=height)
     if len(data) <= 2:
         ax.set_ylim(-0.8, len(data) - 0.2)
     for k, r in data.iterrows():
-        if r["pro"]:
-            ax.text(r["pro"] + 0.05, k, str(int(r["pro"])), va="center", fontsize=8)
+        extra = int(r["none"]) if show_none and "none" in data.columns else 0
+        if r["pro"] or extra:
+            text = f"{int(r['pro'])}" + (f" (+{extra} none)" if extra else "")
+            ax.text(r["pro"] + extra + 0.05, k, text, va="center", fontsize=8)
         if r["con"]:
             ax.text(-r["con"] - 0.05, k, str(int(r["con"])), va="center", ha="right", fontsize=8)
     ax.axvline(0, color="#333333", linewidth=0.8)
@@ -939,7 +945,8 @@ def plot_actor_stance(table: pd.DataFrame, name_col: str = "canonical", title: s
               for v, (_, r) in zip(data[name_col], data.iterrows(), strict=True)]
     ax.set_yticks(list(y))
     ax.set_yticklabels(labels, fontsize=9)
-    _diverging_axis(ax, float(data["con"].max()), float(data["pro"].max()), percent=False)
+    right = data["pro"] + (data["none"] if show_none and "none" in data.columns else 0)
+    _diverging_axis(ax, float(data["con"].max()), float(right.max()) * (1.25 if show_none else 1.0), percent=False)
     viz.finish(fig, ax, title=title, xlabel=xlabel, ylabel="", source=source)
     return fig, ax
 
