@@ -514,17 +514,24 @@ def lafon_specificity(a: np.ndarray, freq: np.ndarray, size: np.ndarray, total: 
     """
     from scipy.stats import hypergeom
 
-    a, freq, size, total = (np.asarray(x, dtype=float) for x in (a, freq, size, total))
+    arrays = np.broadcast_arrays(*(np.asarray(x, dtype=float) for x in (a, freq, size, total)))
+    shape = arrays[0].shape
+    a, freq, size, total = (x.ravel() for x in arrays)
     expected = size * freq / total
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_up = hypergeom.logsf(a - 1, total, freq, size)
-        log_down = hypergeom.logcdf(a, total, freq, size)
     over = a > expected
-    log_p = np.where(over, log_up, log_down)
+    # sf and cdf are fast (Boost); their log versions are generic and ~50x slower, so they only serve
+    # the cells whose probability underflows to 0
+    p = np.where(over, hypergeom.sf(a - 1, total, freq, size), hypergeom.cdf(a, total, freq, size))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_p = np.log(p)
+        tiny = ~(p > 0)
+        if tiny.any():
+            log_p[tiny] = np.where(over[tiny], hypergeom.logsf(a[tiny] - 1, total[tiny], freq[tiny], size[tiny]),
+                                   hypergeom.logcdf(a[tiny], total[tiny], freq[tiny], size[tiny]))
     log_p = np.minimum(np.nan_to_num(log_p, nan=0.0, neginf=-cap * math.log(10)), 0.0)
     score = np.where(over, -log_p, log_p) / math.log(10)
     score = np.where(a == expected, 0.0, np.clip(score, -cap, cap))
-    return score, np.exp(log_p)
+    return score.reshape(shape), np.exp(log_p).reshape(shape)
 
 
 def keyness(counts: pd.DataFrame, sizes: pd.Series | None = None, min_freq: int = 2, alpha: float = 0.05,
@@ -689,8 +696,12 @@ def collocations(units: pd.DataFrame, n: int = 2, measure: str = "likelihood_rat
     stop word, punctuation or a number are left out. Columns: collocation (most frequent spelling),
     lemmas, words (tuple of unit keys), freq, score, measure.
     """
-    from nltk.collocations import (BigramAssocMeasures, BigramCollocationFinder, TrigramAssocMeasures,
-                                   TrigramCollocationFinder)
+    from nltk.collocations import (
+        BigramAssocMeasures,
+        BigramCollocationFinder,
+        TrigramAssocMeasures,
+        TrigramCollocationFinder,
+    )
 
     cols = ["collocation", "lemmas", "words", "freq", "score", "measure"]
     if n not in (2, 3):
@@ -781,7 +792,9 @@ def cooccurrents(units: pd.DataFrame, query: str, min_cofreq: int = 2, top: int 
 
     f = freq.reindex(co.index).to_numpy(dtype=float)
     k = co.to_numpy(dtype=float)
-    log_p = hypergeom.logsf(k - 1, n_sent, f, len(target))
+    p = hypergeom.sf(k - 1, n_sent, f, len(target))
+    with np.errstate(divide="ignore"):
+        log_p = np.where(p > 0, np.log(np.maximum(p, 1e-300)), hypergeom.logsf(k - 1, n_sent, f, len(target)))
     score = np.clip(-log_p / math.log(10), 0, 300)
     labels = label_map(units)
     df = pd.DataFrame({"cooccurrent": [labels.get(x, x) for x in co.index], "key": co.index,
