@@ -657,8 +657,18 @@ def kwic(docs: Mapping[str, Doc], query: str, window: int = 10, match: str = "au
     return pd.DataFrame(rows, columns=cols)
 
 
-def kwic_html(df: pd.DataFrame, max_rows: int = 15, title: str = "") -> str:
-    """A concordance as an HTML table (left context right-aligned, keyword in bold), text escaped."""
+def _clip(text: str, width: int, left: bool) -> str:
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return text
+    return "…" + text[-(width - 1):].lstrip() if left else text[: width - 1].rstrip() + "…"
+
+
+def kwic_html(df: pd.DataFrame, max_rows: int = 15, title: str = "", width: int = 45) -> str:
+    """A concordance as an HTML table (left context right-aligned, keyword in bold), text escaped.
+
+    Contexts longer than `width` characters are cut on their outer side so that the table fits the page.
+    """
     head = f"<p><b>{html.escape(title)}</b></p>" if title else ""
     if df is None or df.empty:
         return head + "<p><i>No occurrence in this corpus.</i></p>"
@@ -666,13 +676,13 @@ def kwic_html(df: pd.DataFrame, max_rows: int = 15, title: str = "") -> str:
     rows = []
     for _, r in df.head(max_rows).iterrows():
         rows.append(
-            f"<tr><td style='{cell}text-align:right;color:#333'>{html.escape(str(r['left']))}</td>"
+            f"<tr><td style='{cell}text-align:right;color:#333'>{html.escape(_clip(str(r['left']), width, True))}</td>"
             f"<td style='{cell}text-align:center'><b style='color:#08519c'>{html.escape(str(r['keyword']))}</b></td>"
-            f"<td style='{cell}text-align:left;color:#333'>{html.escape(str(r['right']))}</td>"
-            f"<td style='{cell}color:#777'><small>{html.escape(str(r['doc_id']))} #{int(r['sent_id'])}</small></td></tr>")
+            f"<td style='{cell}text-align:left;color:#333'>{html.escape(_clip(str(r['right']), width, False))}</td>"
+            f"<td style='padding:2px 6px;color:#777'><small>{html.escape(str(r['doc_id']))} #{int(r['sent_id'])}</small></td></tr>")
     more = (f"<p><small>{len(df) - max_rows} more occurrence(s) not shown.</small></p>"
             if len(df) > max_rows else "")
-    return (head + "<table style='font-family:monospace;font-size:12px;border-collapse:collapse'>"
+    return (head + "<table style='font-family:monospace;font-size:11px;border-collapse:collapse'>"
             "<tr><th style='text-align:right'>left</th><th>keyword</th><th style='text-align:left'>right</th>"
             "<th>doc_id #sent_id</th></tr>" + "".join(rows) + "</table>" + more)
 
@@ -804,8 +814,11 @@ def cooccurrents(units: pd.DataFrame, query: str, min_cofreq: int = 2, top: int 
 
 
 def sentences_with(units: pd.DataFrame, sentences: pd.DataFrame, keys: str | Sequence[str],
-                   max_rows: int | None = 5) -> pd.DataFrame:
-    """Example sentences (doc_id, sent_id, text, cues) holding every given unit key; cues are their surface forms."""
+                   max_rows: int | None = 5, spread: bool = True) -> pd.DataFrame:
+    """Example sentences (doc_id, sent_id, text, cues) holding every given unit key; cues are their surface forms.
+
+    spread=True takes them from as many articles as possible (one per article first), else in corpus order.
+    """
     cols = ["doc_id", "sent_id", "text", "cues"]
     keys = [keys] if isinstance(keys, str) else list(keys)
     hits = units[units["key"].isin(keys)]
@@ -818,7 +831,11 @@ def sentences_with(units: pd.DataFrame, sentences: pd.DataFrame, keys: str | Seq
         return pd.DataFrame(columns=cols)
     forms = hits.groupby(["doc_id", "sent_id"], sort=False)["text"].agg(lambda x: "; ".join(dict.fromkeys(x)))
     ex = forms.rename("cues").reset_index().merge(sentences[["doc_id", "sent_id", "text"]], on=["doc_id", "sent_id"])
-    ex = ex[cols]
+    if spread:  # first sentence of each article, then the second of each ...
+        order = {d: k for k, d in enumerate(dict.fromkeys(ex["doc_id"]))}
+        ex = ex.assign(_r=ex.groupby("doc_id", sort=False).cumcount(), _d=ex["doc_id"].map(order))
+        ex = ex.sort_values(["_r", "_d", "sent_id"], kind="stable")
+    ex = ex[cols].reset_index(drop=True)
     return ex.head(max_rows) if max_rows else ex
 
 
