@@ -120,7 +120,7 @@ def run_report(corpus_dir: str | Path, model: str = DEFAULT_MODEL, out_dir: str 
         echo(f"[report] export incomplete: {exc}")
     echo(f"[report] parsed and exported in {time.perf_counter() - t:.1f} s")
 
-    for nb in notebooks or list_notebooks():
+    for nb in (list_notebooks() if notebooks is None else notebooks):
         echo(f"[report] running {nb.stem} ...")
         t = time.perf_counter()
         out_nb = out_dir / "notebooks" / nb.name
