@@ -333,3 +333,13 @@ def test_notebook_runs_when_no_article_is_french(run_notebook, tmp_path) -> None
     text, errors = _outputs(out)
     assert not errors
     assert "no article that could be analysed" in text or "0 articles analysed" in text
+
+
+def test_largest_parts_keep_natural_order() -> None:
+    a = make_tokens([[w("jardin"), w("modèle"), DOT]], "a")
+    b = make_tokens([[w("modèle"), w("modèle"), w("jardin"), w("budget"), DOT]], "b")
+    c = make_tokens([[w("modèle"), w("budget"), w("code"), DOT]], "c")
+    units = tm.units_table(tokens=pd.concat([a, b, c]), terms=TERMS, merge_names=False)
+    assert tm.largest_parts(units, "doc_id", n=2) == ["b", "c"]
+    groups = pd.Series({"a": "2025-02", "b": "2025-01", "c": "2025-02"})
+    assert tm.largest_parts(units, groups, n=5) == ["2025-01", "2025-02"]

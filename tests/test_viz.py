@@ -101,3 +101,13 @@ def test_wordclouds_and_keyness_charts(tmp_path) -> None:
     paths = viz.save_figure(fig, "01_test", tmp_path)
     assert paths["png"].exists() and paths["svg"].exists() and paths["png"].parent == tmp_path / "figures"
     assert viz.save_figure(fig, "x", None) == {}
+
+
+def test_many_articles_stay_readable() -> None:
+    many = pd.DataFrame({"doc_id": [f"d{i}" for i in range(80)], "n_tokens": range(100, 180),
+                         "n_sentences": [5] * 80})
+    fig = viz.length_chart(many, SOURCE)
+    assert fig.axes[0].get_ylabel() == "articles" and "80 articles" in fig.axes[0].get_title(loc="left")
+    assert fig.get_figheight() < 8  # a histogram, not 80 bars
+    fig = viz.wordcloud_grid({f"d{i}": {"x": 1} for i in range(30)}, max_parts=6)
+    assert sum(1 for ax in fig.axes if ax.images) == 6

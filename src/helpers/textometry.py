@@ -490,6 +490,14 @@ def part_sizes(units: pd.DataFrame, by: str | pd.Series = "doc_id") -> pd.Series
     return u.groupby(col, sort=False).size()
 
 
+def largest_parts(units: pd.DataFrame, by: str | pd.Series = "doc_id", n: int = 12) -> list:
+    """The n parts with the most words, in their natural order (corpus order; sorted for groups)."""
+    sizes = part_sizes(units, by)
+    keep = set(sizes.sort_values(ascending=False, kind="stable").head(n).index)
+    order = list(sizes.index) if isinstance(by, str) else sorted(sizes.index, key=str)
+    return [p for p in order if p in keep]
+
+
 def log_likelihood(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray:
     """Dunning's G2 for 2x2 tables [[a, b], [c, d]] (a: term in part, b: term in rest,
     c: other words in part, d: other words in rest). 0 * log 0 counts as 0."""

@@ -165,10 +165,22 @@ def barh_chart(values: Any, title: str = "", xlabel: str = "", ylabel: str | Non
     return finish(fig, ax, title=title, xlabel=xlabel, ylabel=ylabel, source=source)
 
 
-def length_chart(documents: Any, source: str = "", title: str = "Article length") -> plt.Figure:
-    """Word tokens per article (bars), with the number of sentences written at the end of each bar."""
+def length_chart(documents: Any, source: str = "", title: str = "Article length", max_bars: int = 40) -> plt.Figure:
+    """Word tokens per article (bars, with the number of sentences written beside each bar).
+
+    Beyond `max_bars` articles, a histogram of lengths instead.
+    """
     if documents is None or len(documents) == 0:
         return empty_figure("No article to describe.", title, source)
+    if len(documents) > max_bars:
+        fig, ax = plt.subplots()
+        ax.hist(documents["n_tokens"], bins=min(40, max(10, len(documents) // 5)), color=BAR_COLOR,
+                edgecolor="white")
+        ax.axvline(documents["n_tokens"].median(), color="#333333", ls="--", lw=1)
+        ax.text(documents["n_tokens"].median(), ax.get_ylim()[1] * 0.97,
+                f" median {documents['n_tokens'].median():.0f}", va="top", fontsize=8, color="#333333")
+        return finish(fig, ax, title=f"{title} ({len(documents)} articles)",
+                      xlabel="word tokens per article (punctuation excluded)", ylabel="articles", source=source)
     d = documents.sort_values("n_tokens", ascending=True)
     labels = doc_labels(documents["doc_id"])
     fig, ax = plt.subplots(figsize=(9, max(2.2, 0.35 * len(d) + 1.2)))
@@ -293,9 +305,13 @@ def wordcloud_chart(frequencies: dict[str, float], title: str = "", source: str 
 
 
 def wordcloud_grid(frequencies_by_part: dict[str, dict[str, float]], title: str = "", source: str = "",
-                   ncols: int = 3, max_words: int = 40, labels: dict[str, str] | None = None) -> plt.Figure:
-    """Small multiples: one word cloud per part (article, source ...), same colours and layout rules."""
-    parts = [p for p in frequencies_by_part if frequencies_by_part[p]]
+                   ncols: int = 3, max_words: int = 40, labels: dict[str, str] | None = None,
+                   max_parts: int = 12) -> plt.Figure:
+    """Small multiples: one word cloud per part (article, source ...), same colours and layout rules.
+
+    At most `max_parts` panels (the first ones given); parts without words are left out.
+    """
+    parts = [p for p in frequencies_by_part if frequencies_by_part[p]][:max_parts]
     if not parts:
         return empty_figure("No content word to draw.", title, source)
     ncols = max(1, min(ncols, len(parts)))
@@ -354,15 +370,16 @@ def keyness_chart(spec_part: Any, title: str = "", source: str = "", n: int = 10
 
 
 def keyness_grid(spec: Any, parts: list[str] | None = None, title: str = "", source: str = "", n: int = 8,
-                 ncols: int = 2, stat: str = "specificity", alpha: float = 0.05,
+                 ncols: int | None = None, stat: str = "specificity", alpha: float = 0.05,
                  labels: dict[str, str] | None = None, max_parts: int = 12) -> plt.Figure:
-    """Small multiples of keyness_chart, one panel per part (at most `max_parts`)."""
+    """Small multiples of keyness_chart, one panel per part (at most `max_parts`; 2 or 3 columns)."""
     if spec is None or len(spec) == 0:
         return empty_figure("Keyness needs at least two parts to compare.", title, source)
     parts = list(parts if parts is not None else dict.fromkeys(spec["part"]))[:max_parts]
+    ncols = ncols or (2 if len(parts) <= 4 else 3)
     ncols = max(1, min(ncols, len(parts)))
     nrows = -(-len(parts) // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(6.2 * ncols, (0.27 * 2 * n + 1.3) * nrows + 0.4),
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.6 * ncols, (0.25 * 2 * n + 1.3) * nrows + 0.4),
                              squeeze=False)
     for ax in axes.ravel()[len(parts):]:
         ax.axis("off")
