@@ -38,14 +38,17 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             folder, cache = Path(tmp) / "corpus", Path(tmp) / "cache"
             generate(n, folder, Path(__file__).resolve().parents[1] / "data" / "raw", seed=n)
+            def build(folder: Path = folder, cache: Path = cache):
+                return build_corpus(folder, model=a.model, cache_dir=cache, progress=False)
+
             _, t_prep = timed(lambda folder=folder: prepare(folder))
-            corpus, t_cold = timed(lambda: build_corpus(folder, model=a.model, cache_dir=cache, progress=False))
-            _, t_warm = timed(lambda: build_corpus(folder, model=a.model, cache_dir=cache, progress=False))
+            corpus, t_cold = timed(build)
+            _, t_warm = timed(build)
             n_tokens = int(corpus.documents["n_tokens"].sum())
             times = {}
             for name in ("entities", "frames", "stances"):
                 try:
-                    _, times[name] = timed(lambda name=name: getattr(corpus, name))
+                    _, times[name] = timed(lambda name=name, corpus=corpus: getattr(corpus, name))
                 except Exception as exc:  # noqa: BLE001
                     print(f"  {name} failed: {exc}")
                     times[name] = float("nan")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -120,7 +121,7 @@ def test_export_bad_inputs_continue(tmp_path: Path, cache_dir: Path) -> None:
     (corpus_dir / "blob.txt").write_bytes(bytes(range(256)) * 4)
     (corpus_dir / "nav.txt").write_text("Accueil\nMenu\nPartager sur Facebook\n", encoding="utf-8")
     (corpus_dir / "rows.csv").write_text("title,resume\na,b\n", encoding="utf-8")
-    (corpus_dir / "lines.jsonl").write_text('{"text": "%s"}\n{oops\n' % FR2, encoding="utf-8")
+    (corpus_dir / "lines.jsonl").write_text(json.dumps({"text": FR2}) + "\n{oops\n", encoding="utf-8")
     r = run_cli("export", str(corpus_dir), str(tmp_path / "out"), "--model", TEST_MODEL, "--cache-dir", str(cache_dir))
     assert r.returncode == 0, r.stderr
     for name, reason in [("empty.txt", "empty file"), ("blob.txt", "binary"), ("nav.txt", "only boilerplate"),

@@ -29,7 +29,10 @@ from . import paths
 from .nlp import DEFAULT_MODEL
 
 TEMPLATES = Path(__file__).with_name("templates")
-MAIN_FIGURES = ("01_", "02_", "03_", "04_", "05_")  # prefixes of the figures shown on the index page
+# Figures shown on the index page, in this order (those that exist); other figures are linked from their pages.
+MAIN_FIGURES = ("01_top_terms", "01_keyness_articles", "02_top_entities", "02_cooccurrence", "03_frame_prevalence",
+                "03_frame_heatmap", "04_balance_per_article", "04_stance_by_frame", "05_frames_f1",
+                "05_stance_confusion")
 
 
 @dataclass
@@ -71,6 +74,7 @@ def render_html(nb_path: Path, out_html: Path, exclude_code: bool = False) -> Pa
 
     nb = nbformat.read(nb_path, as_version=4)
     exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES)])
+    exporter.log.setLevel("ERROR")  # no accessibility chatter about image alt text on every page
     exporter.embed_images = True
     if exclude_code:
         exporter.exclude_input = True
@@ -83,8 +87,11 @@ def render_html(nb_path: Path, out_html: Path, exclude_code: bool = False) -> Pa
 
 def run_notebook(nb_path: Path, out_nb: Path, params: dict[str, object], cwd: Path | None = None) -> None:
     """Execute one notebook with papermill (raises papermill's PapermillExecutionError on failure)."""
+    import logging
+
     import papermill as pm
 
+    logging.getLogger("papermill").setLevel(logging.WARNING)
     pm.execute_notebook(str(nb_path), str(out_nb), parameters=params, cwd=str(cwd or nb_path.parent),
                         kernel_name="python3", progress_bar=False, log_output=False)
 
@@ -246,9 +253,8 @@ def write_index(corpus, result: ReportResult) -> Path:
     figs = []
     fig_dir = out / "figures"
     if fig_dir.is_dir():
-        pngs = sorted(fig_dir.glob("*.png"))
-        for prefix in MAIN_FIGURES:
-            for p in [p for p in pngs if p.name.startswith(prefix)][:2]:
+        for stem in MAIN_FIGURES:
+            for p in [fig_dir / f"{stem}.png"] if (fig_dir / f"{stem}.png").exists() else []:
                 caption = p.stem[3:].replace("_", " ")
                 figs.append(f"<figure>{_img_tag(p, caption)}<figcaption>{e(caption)} "
                             f"(<a href='figures/{e(p.name)}'>PNG</a>, <a href='figures/{e(p.with_suffix('.svg').name)}'>SVG</a>)"
