@@ -196,7 +196,7 @@ def parse_texts(texts: Mapping[str, str], model: str = DEFAULT_MODEL, cache_dir:
         show = progress if progress is not None else len(todo) > PROGRESS_MIN_DOCS
         stream = nlp.pipe((t for _, t, _ in todo), batch_size=16)
         if show:
-            from tqdm.auto import tqdm
+            from tqdm import tqdm  # text bar: renders in terminals, notebooks and HTML alike
 
             stream = tqdm(stream, total=len(todo), desc=f"parsing with {model}", unit="doc")
         for (doc_id, _, path), doc in zip(todo, stream, strict=True):
