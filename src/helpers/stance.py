@@ -3,18 +3,23 @@
 The method is a transparent cue lexicon with rules; nothing is learned from data.
 
 1. **Target.** Is the sentence about open AI? It names it ("open source", "modèle ouvert",
-   "code source" ...), or names closed AI ("propriétaire", "fermé"), or follows such a sentence
-   closely (an anaphor such as "Cette approche" refers back to it), or belongs to an article about
-   open AI. Without any of these the sentence is `none` (rule *no target*).
-2. **Cues.** Pro cues (benefits, endorsement, frugality, success when openness is named) and
-   con cues (risks, concerns, doubts about the openness, calls for restriction) from
-   `data/lexicons/stance.yml`, each with a weight.
-3. **Rules.** Negation flips a cue ("n'est pas sujet aux contrôles"); contrast weighs the main
-   clause ("Malgré ses atouts, ... fait face à des défis" is con); a rhetorical question keeps its
-   concern even when negated; con cues in a sentence about closed AI criticise it and count as pro;
-   a restriction that is attempted, futile or negated is an argument for openness; a definition or
-   a hypothesis weighs less; a heading that only names a topic is none; a short sentence that only
-   reinforces its neighbour takes its stance.
+   "poids", "librement" ...), or names closed AI ("propriétaire", "fermé"), or, in an article about
+   open AI, talks about models, weights, licences or an open model family ("Llama", "ces modèles":
+   rule *topic*), or follows such a sentence closely (an anaphor such as "Cette approche" refers
+   back to it), or belongs to an article about open AI. Without any of these the sentence is `none`.
+2. **Cues.** Pro cues (benefits, what openness lets people do, endorsement, approval, running a
+   model oneself, success when openness is named) and con cues (risks, misuse once the weights are
+   out, concerns and limits, doubts about the openness, suspicion of motives, calls for
+   restriction) from `data/lexicons/stance.yml`, each with a weight.
+3. **Rules.** Negation flips a cue ("n'est pas sujet aux contrôles"), and so does a blocking verb
+   ("le secret empêche de vérifier"); contrast weighs the main clause ("Malgré ses atouts, ... fait
+   face à des défis" is con); a rhetorical question keeps its concern; con cues in a sentence about
+   closed AI criticise it and count as pro; a restriction that is attempted, futile, negated or
+   judged harmful ("fermer les modèles serait une erreur") is an argument for openness; a
+   definition, a hypothesis, a condition or a check weighs less; "n'importe qui" next to a risk
+   describes who can misuse (con); what a camp (supporters, critics) says takes its side; a heading
+   that only names a topic is none; a short sentence that only reinforces its neighbour takes its
+   stance; a futility judgement answers the restriction proposed in the previous sentence.
 4. **Decision.** The weighted sum of the cues: pro at or above +threshold, con at or below
    -threshold, none in between.
 
@@ -54,16 +59,23 @@ _SKIP = frozenset({"-", "–", "—", "“", "”", "«", "»", '"', "‘"})
 _OPEN_QUOTES = frozenset({"“", "«", '"', "‘"})
 _CLOSE_QUOTES = frozenset({"”", "»", '"', "’"})
 _CLAUSE_DEPS = frozenset({"ROOT", "ccomp", "advcl", "acl", "acl:relcl", "parataxis", "csubj", "conj"})
+_CLAUSE_END = frozenset({",", ":", ";", "–", "—"})
+_RISK_GROUPS = ("con.risk", "con.misuse")
 
 
 # ---------------------------------------------------------------------------------------------
 # Lexicon
 # ---------------------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower case, accents removed, typographic apostrophes unified."""
     text = unicodedata.normalize("NFKD", str(text).replace("’", "'"))
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+# a word of a pattern: (folded word, is_prefix, required POS or "", surface form only)
+Word = tuple[str, bool, str, bool]
 
 
 @dataclass(frozen=True)
@@ -71,12 +83,12 @@ class Pattern:
     """A cue compiled to a sequence of word tests (None = a gap of up to MAX_GAP tokens)."""
 
     label: str
-    words: tuple[tuple[str, bool, str] | None, ...]  # (folded word, is_prefix, required POS or "")
+    words: tuple[Word | None, ...]
 
 
 @dataclass(frozen=True)
 class CueGroup:
-    """A group of cues of the lexicon with its polarity, weight and target condition."""
+    """A group of cues of the lexicon with its polarity, weight, target condition and options."""
 
     name: str
     polarity: int
@@ -85,6 +97,11 @@ class CueGroup:
     restriction: bool
     patterns: tuple[Pattern, ...]
     negatable: bool = True
+    harm: bool = False
+    endorsement: bool = False
+    enabled_by: frozenset[str] = frozenset()
+    questions_only: bool = False
+    anyone: bool = False
 
 
 @dataclass
@@ -99,6 +116,17 @@ class StanceLexicon:
     rules: dict[str, tuple[Pattern, ...]]
     rule_words: dict[str, frozenset[str]]
     source: str = ""
+    topic_targets: tuple[Pattern, ...] = ()
+    _scanner: Scanner | None = field(default=None, init=False, repr=False, compare=False)
+
+    def scanner(self) -> Scanner:
+        """All patterns of the lexicon indexed once by their first word (built on first use)."""
+        if self._scanner is None:
+            self._scanner = Scanner(self)
+        return self._scanner
+
+    def group(self, name: str) -> CueGroup | None:
+        return next((g for g in self.groups if g.name == name), None)
 
 
 def _tokenizer():
@@ -108,14 +136,20 @@ def _tokenizer():
 
 
 def compile_pattern(text: str, tokenizer=None) -> Pattern:
-    """Compile a cue string (see the head of stance.yml) into a Pattern."""
+    """Compile a cue string (see the head of stance.yml) into a Pattern.
+
+    `word*` is a prefix, `word/POS` requires a part of speech, `=word` matches the surface form only
+    (not the lemma: "=fermer" is the infinitive, not "fermés"), and "..." is a gap.
+    """
     tokenizer = tokenizer or _tokenizer()
-    words: list[tuple[str, bool, str] | None] = []
+    words: list[Word | None] = []
     for part in str(text).split():
         if part == GAP:
             words.append(None)
             continue
         pos = ""
+        exact = part.startswith("=") and len(part) > 1
+        part = part.lstrip("=") if exact else part
         if "/" in part:
             part, pos = part.rsplit("/", 1)
             pos = pos.upper()
@@ -124,7 +158,7 @@ def compile_pattern(text: str, tokenizer=None) -> Pattern:
         toks = [fold(t.text) for t in tokenizer(part) if t.text not in _SKIP and t.text.strip()]
         for k, t in enumerate(toks):
             last = k == len(toks) - 1
-            words.append((t, prefix and last, pos if last else ""))
+            words.append((t, prefix and last, pos if last else "", exact))
     return Pattern(str(text), tuple(words))
 
 
@@ -139,13 +173,19 @@ def _load_lexicon_cached(path: str, mtime: float) -> StanceLexicon:  # noqa: ARG
     raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
     tok = _tokenizer()
     comp = lambda items: tuple(compile_pattern(c, tok) for c in items or [])  # noqa: E731
+    first_words = lambda items: frozenset(  # noqa: E731
+        fold(t.text) for w in items or [] for t in list(tok(str(w)))[:1])
     groups = []
     for side, polarity in (("pro", 1), ("con", -1)):
         for name, spec in (raw.get(side) or {}).items():
+            spec = spec or {}
             groups.append(CueGroup(
                 name=f"{side}.{name}", polarity=polarity, weight=float(spec.get("weight", 1.0)),
                 needs=str(spec.get("needs", "target")), restriction=bool(spec.get("restriction", False)),
-                patterns=comp(spec.get("cues")), negatable=bool(spec.get("negatable", True))))
+                patterns=comp(spec.get("cues")), negatable=bool(spec.get("negatable", True)),
+                harm=bool(spec.get("harm", False)), endorsement=bool(spec.get("endorsement", False)),
+                enabled_by=first_words(spec.get("enabled_by")),
+                questions_only=bool(spec.get("questions_only", False)), anyone=bool(spec.get("anyone", False))))
     rules = raw.get("rules") or {}
     target = raw.get("target") or {}
     return StanceLexicon(
@@ -155,8 +195,9 @@ def _load_lexicon_cached(path: str, mtime: float) -> StanceLexicon:  # noqa: ARG
         anaphora=frozenset(fold(a) for a in target.get("anaphora") or []),
         groups=tuple(groups),
         rules={k: comp(v) for k, v in rules.items()},
-        rule_words={k: frozenset(fold(w) for w in v or []) for k, v in rules.items()},
+        rule_words={k: frozenset(fold(str(w).split("/")[0]) for w in v or []) for k, v in rules.items()},
         source=path,
+        topic_targets=comp(target.get("topic")),
     )
 
 
@@ -175,65 +216,94 @@ class Match:
     group: CueGroup | None = None
 
 
-def _keys(tok: Token) -> tuple[str, str, str]:
+Keys = tuple[str, str, str]  # folded text, folded lemma, POS
+
+
+def _keys(tok: Token) -> Keys:
     return fold(tok.text), fold(tok.lemma_), tok.pos_
 
 
-def _word_ok(keys: tuple[str, str, str], word: tuple[str, bool, str]) -> bool:
-    w, prefix, pos = word
+def _word_ok(keys: Keys, word: Word) -> bool:
+    w, prefix, pos, exact = word
     if pos and keys[2] != pos:
         return False
     if prefix:
-        return keys[0].startswith(w) or keys[1].startswith(w)
-    return w in keys[:2]
+        return keys[0].startswith(w) or (not exact and keys[1].startswith(w))
+    return w == keys[0] or (not exact and w == keys[1])
 
 
-def _match_at(toks: list[Token], keys: list[tuple[str, str]], i: int, words) -> int | None:
-    """End position (exclusive, in toks) of words matched from toks[i], or None."""
-    if not words:
-        return i
-    word = words[0]
-    if word is None:
-        for skip in range(0, MAX_GAP + 1):
-            end = _match_at(toks, keys, i + skip, words[1:])
-            if end is not None:
-                return end
-        return None
-    if i >= len(toks) or not _word_ok(keys[i], word):
-        return None
-    return _match_at(toks, keys, i + 1, words[1:])
+def _match_at(keys: list[Keys], i: int, words: tuple[Word | None, ...], k: int = 0) -> int | None:
+    """End position (exclusive, in keys) of words[k:] matched from keys[i], or None."""
+    n = len(keys)
+    while k < len(words):
+        word = words[k]
+        if word is None:
+            for skip in range(0, MAX_GAP + 1):
+                end = _match_at(keys, i + skip, words, k + 1)
+                if end is not None:
+                    return end
+            return None
+        if i >= n or not _word_ok(keys[i], word):
+            return None
+        i, k = i + 1, k + 1
+    return i
 
 
-@lru_cache(maxsize=256)
-def _index(patterns: tuple[Pattern, ...]) -> tuple[dict[str, list[Pattern]], list[Pattern]]:
-    """Patterns by their exact first word, and the patterns starting with a prefix word."""
-    exact: dict[str, list[Pattern]] = {}
-    prefix: list[Pattern] = []
-    for p in patterns:
-        if not p.words or p.words[0] is None:
-            continue
-        if p.words[0][1]:
-            prefix.append(p)
-        else:
-            exact.setdefault(p.words[0][0], []).append(p)
-    return exact, prefix
+class Scanner:
+    """Every pattern of a lexicon (targets, cue groups, rule lists) indexed by its first word, so a
+    sentence is scanned once for all of them."""
+
+    def __init__(self, lex: StanceLexicon) -> None:
+        entries: list[tuple[Pattern, str, CueGroup | None]] = []
+        entries += [(p, "open", None) for p in lex.open_targets]
+        entries += [(p, "closed", None) for p in lex.closed_targets]
+        entries += [(p, "topic", None) for p in lex.topic_targets]
+        for g in lex.groups:
+            entries += [(p, g.name, g) for p in g.patterns]
+        for name, pats in lex.rules.items():
+            entries += [(p, f"rule:{name}", None) for p in pats]
+        self.exact: dict[str, list[tuple[Pattern, str, CueGroup | None]]] = {}
+        self.prefix: list[tuple[Pattern, str, CueGroup | None]] = []
+        for e in entries:
+            first = e[0].words[0] if e[0].words else None
+            if first is None:
+                continue
+            if first[1]:
+                self.prefix.append(e)
+            else:
+                self.exact.setdefault(first[0], []).append(e)
+
+    def scan(self, span: Span, toks: list[Token], keys: list[Keys]) -> dict[str, list[Match]]:
+        """All matches in a prepared sentence, by list name ("open", "con.risk", "rule:negation" ...)."""
+        out: dict[str, list[Match]] = {}
+        doc = span.doc
+        for i, k in enumerate(keys):
+            cands = self.exact.get(k[0], [])
+            if k[1] != k[0] and k[1] in self.exact:
+                cands = cands + self.exact[k[1]]
+            for p, name, g in (*cands, *self.prefix):
+                end = _match_at(keys, i, p.words)
+                if end is not None and end > i:
+                    a, b = toks[i].i, toks[end - 1].i + 1
+                    out.setdefault(name, []).append(Match(p.label, doc[a:b].text, a, b, g))
+        return out
 
 
-def _prepare(span: Span) -> tuple[list[Token], list[tuple[str, str, str]]]:
+def _prepare(span: Span) -> tuple[list[Token], list[Keys]]:
     toks = [t for t in span if t.text not in _SKIP and not t.is_space]
     return toks, [_keys(t) for t in toks]
 
 
 def find_patterns(span: Span, patterns: Iterable[Pattern], group: CueGroup | None = None,
-                  prepared: tuple[list[Token], list[tuple[str, str, str]]] | None = None) -> list[Match]:
+                  prepared: tuple[list[Token], list[Keys]] | None = None) -> list[Match]:
     """All matches of patterns in span (hyphens and quotation marks are ignored)."""
     toks, keys = prepared or _prepare(span)
-    exact, prefix = _index(tuple(patterns))
     out = []
-    for i, k in enumerate(keys):
-        candidates = exact.get(k[0], []) + (exact.get(k[1], []) if k[1] != k[0] else []) + prefix
-        for p in candidates:
-            end = _match_at(toks, keys, i, p.words)
+    for i in range(len(keys)):
+        for p in patterns:
+            if not p.words or p.words[0] is None:
+                continue
+            end = _match_at(keys, i, p.words)
             if end is not None and end > i:
                 a, b = toks[i].i, toks[end - 1].i + 1
                 out.append(Match(p.label, span.doc[a:b].text, a, b, group))
@@ -280,6 +350,9 @@ class SentenceAnalysis:
     anaphoric: bool
     reinforcer: bool
     n_words: int
+    topic_targets: list[str] = field(default_factory=list)
+    futility: list[str] = field(default_factory=list)   # futility words met without a restriction
+    calls_restriction: bool = False                        # a restriction that stands (con)
 
 
 def _negated(tok: Token, lex: StanceLexicon) -> bool:
@@ -302,11 +375,13 @@ def _negated(tok: Token, lex: StanceLexicon) -> bool:
     return False
 
 
-def _locally_negated(span: Span, start: int, lex: StanceLexicon, depth: int = 0) -> bool:
-    """A local negator ('sans', 'absence de', 'pas de') within three tokens before the cue (or its first conjunct)."""
+def _locally_negated(span: Span, start: int, lex: StanceLexicon, depth: int = 0, clause_negated: bool = False) -> bool:
+    """A local negator ('sans', 'absence de', 'pas de', 'impossible de') within three tokens before the
+    cue (or its first conjunct). 'pas de' does not count again when the clause is already negated
+    ("ne présentent pas de risque" is one negation, not two)."""
     tok = span.doc[start]
     if tok.dep_ == "conj" and tok.head.i < start and tok.head.i >= span.start and depth < 3 \
-            and _locally_negated(span, tok.head.i, lex, depth + 1):
+            and _locally_negated(span, tok.head.i, lex, depth + 1, clause_negated):
         return True
     local = lex.rule_words.get("local_negation", frozenset())
     lo = max(span.start, start - 3)
@@ -315,7 +390,20 @@ def _locally_negated(span: Span, start: int, lex: StanceLexicon, depth: int = 0)
         f = fold(t.text)
         if f in local or fold(t.lemma_) in local:
             return True
-        if f == "pas" and k + 1 < len(prev) and fold(prev[k + 1].text) in ("de", "d'"):
+        if f == "pas" and not clause_negated and k + 1 < len(prev) and fold(prev[k + 1].text) in ("de", "d'"):
+            return True
+    return False
+
+
+def _blocked(tok: Token, lex: StanceLexicon) -> bool:
+    """The cue is governed (within two steps) by a blocking word: "le secret empêche de vérifier"."""
+    blocking = lex.rule_words.get("blocking", frozenset())
+    cur = tok
+    for _ in range(2):
+        if cur.head.i == cur.i:
+            return False
+        cur = cur.head
+        if fold(cur.lemma_) in blocking or fold(cur.text) in blocking:
             return True
     return False
 
@@ -337,32 +425,61 @@ def _denied(span: Span, start: int, lex: StanceLexicon) -> bool:
 def _scope(span: Span, start: int) -> int:
     """End of the clause opened at token `start`: the next comma, colon, semicolon or dash."""
     for t in span.doc[start + 1: span.end]:
-        if t.text in {",", ":", ";", "–", "—"}:
+        if t.text in _CLAUSE_END:
             return t.i
     return span.end
 
 
-def analyse_sentence(span: Span, lex: StanceLexicon) -> SentenceAnalysis:
+def _enabled(span: Span, start: int, enablers: frozenset[str], window: int) -> bool:
+    """An enabling word ("pouvoir", "permettre" ...) in the `window` tokens before the cue."""
+    for t in span.doc[max(span.start, start - window): start]:
+        if fold(t.lemma_) in enablers or fold(t.text) in enablers:
+            return True
+    return False
+
+
+def _camp(span: Span, found: dict[str, list[Match]], lex: StanceLexicon) -> int:
+    """+1 (-1) when supporters (critics) of open AI are the subject of a speech verb, else 0."""
+    speech = lex.rule_words.get("speech", frozenset())
+    for name, polarity in (("rule:pro_camp", 1), ("rule:con_camp", -1)):
+        for m in found.get(name, []):
+            tok = span.doc[m.start]
+            head = tok.head
+            if tok.dep_.startswith("nsubj") and (fold(head.lemma_) in speech or fold(head.text) in speech):
+                return polarity
+    return 0
+
+
+def analyse_sentence(span: Span, lex: StanceLexicon,
+                     prepared: tuple[list[Token], list[Keys]] | None = None) -> SentenceAnalysis:
     """Find targets, cues and sentence-level rules in one sentence (no article context yet)."""
     s = lex.settings
-    words = [t for t in span if t.is_alpha]
+    n_words = sum(1 for t in span if t.is_alpha)
     text = span.text.strip()
     last = text.rstrip(" »\"”’')").strip()
     is_question = last.endswith("?")
     has_verb = any(t.pos_ in ("VERB", "AUX") for t in span)
     is_heading = not has_verb and not last.endswith((".", "!", "?", "…"))
     rules: list[str] = []
-    prep = _prepare(span)
+    prep = prepared or _prepare(span)
+    found = lex.scanner().scan(span, *prep)
+    rule = lambda name: found.get(f"rule:{name}", [])  # noqa: E731
 
-    open_t = _longest(find_patterns(span, lex.open_targets, prepared=prep))
-    closed_t = _longest(find_patterns(span, lex.closed_targets, prepared=prep))
+    open_t = _longest(found.get("open", []))
+    closed_t = _longest(found.get("closed", []))
     # "source fermée" is closed, not open: drop open matches that overlap a closed one
     open_t = [m for m in open_t if not any(c.start <= m.start < c.end for c in closed_t)]
+    topic_t = _longest(found.get("topic", []))
 
+    window = int(s.get("enable_window", 8))
     raw: list[Match] = []
     for g in lex.groups:
-        raw += find_patterns(span, g.patterns, g, prepared=prep)
-    # a cue that is itself a target word does not also count as a cue
+        ms = found.get(g.name, [])
+        if not ms or (g.questions_only and not is_question):
+            continue
+        if g.enabled_by:
+            ms = [m for m in ms if _enabled(span, m.start, g.enabled_by, window)]
+        raw += ms
     matches = _longest(raw)
 
     first = next((t for t in span if not t.is_punct), None)
@@ -370,28 +487,32 @@ def analyse_sentence(span: Span, lex: StanceLexicon) -> SentenceAnalysis:
                                        or fold(first.text) in {"c'", "c"})
 
     # contrast markers
-    not_contrast = [m.end for m in find_patterns(span, lex.rules.get("not_contrast", ()), prepared=prep)]
-    adversative = [m for m in find_patterns(span, lex.rules.get("adversative", ()), prepared=prep)
-                   if not any(0 <= m.start - e <= 12 for e in not_contrast)]
+    not_contrast = [m.end for m in rule("not_contrast")]
+    adversative = [m for m in rule("adversative") if not any(0 <= m.start - e <= 12 for e in not_contrast)]
     # a sentence that opens with "Cependant" or "Mais" makes its point against the previous one
     opens_contrast = any(m.start - span.start <= 1 for m in adversative)
-    adversative = [m for m in adversative if m.start - span.start > 1]
-    concessive = [(m.start, _scope(span, m.start)) for m in find_patterns(span, lex.rules.get("concessive", ()), prepared=prep)]
-    hypothesis = [(m.start, _scope(span, m.start)) for m in find_patterns(span, lex.rules.get("hypothesis", ()), prepared=prep)
-                  if span.doc[m.start].pos_ == "SCONJ"]
-    definition = find_patterns(span, lex.rules.get("definition", ()), prepared=prep)
-    futility = find_patterns(span, lex.rules.get("futility", ()), prepared=prep)
-    attempts = find_patterns(span, lex.rules.get("attempt", ()), prepared=prep)
-    calls = find_patterns(span, lex.rules.get("call", ()), prepared=prep)
-    reinforce = find_patterns(span, lex.rules.get("reinforce", ()), prepared=prep)
+    adversative = sorted((m for m in adversative if m.start - span.start > 1), key=lambda m: m.start)
+    concessive = [(m.start, _scope(span, m.start)) for m in rule("concessive")]
+    hypothesis = [(m.start, _scope(span, m.start)) for m in rule("hypothesis") if span.doc[m.start].pos_ == "SCONJ"]
+    hypothesis += [(m.start, _scope(span, m.start)) for m in rule("condition")]
+    checks = [(m.start, _scope(span, m.start)) for m in rule("check")]
+    definition = rule("definition")
+    futility = rule("futility")
+    attempts = rule("attempt")
+    calls = rule("call")
     topic_heads = lex.rule_words.get("topic_heads", frozenset())
+
+    def result(hits: list[CueHit], reinforcer: bool = False, calls_restriction: bool = False,
+               futile: list[str] | None = None) -> SentenceAnalysis:
+        return SentenceAnalysis([m.surface for m in open_t], [m.surface for m in closed_t], hits, rules,
+                                is_question, is_heading, anaphoric, reinforcer, n_words,
+                                [m.surface for m in topic_t], futile or [], calls_restriction)
 
     if is_heading:
         root = next((t for t in span if t.head.i == t.i), None)
         if root is not None and fold(root.lemma_) in topic_heads:
             rules.append("heading names a topic")
-            return SentenceAnalysis([m.surface for m in open_t], [m.surface for m in closed_t], [], rules,
-                                    is_question, is_heading, anaphoric, False, len(words))
+            return result([])
 
     adv_pos = adversative[-1].start if adversative else None
     if adversative:
@@ -401,6 +522,7 @@ def analyse_sentence(span: Span, lex: StanceLexicon) -> SentenceAnalysis:
     if opens_contrast:
         rules.append("opens with contrast")
     attempted_restriction = False
+    judged_restriction = False
     hits: list[CueHit] = []
     for m in matches:
         g = m.group
@@ -408,6 +530,7 @@ def analyse_sentence(span: Span, lex: StanceLexicon) -> SentenceAnalysis:
         w = g.polarity * g.weight
         notes: list[str] = []
         tok = span.doc[m.start]
+        judged = False
         # restriction: futile, attempted or negated restrictions argue for openness
         if g.restriction:
             attempted = any(0 < m.start - a.start <= 4 for a in attempts)
@@ -415,19 +538,25 @@ def analyse_sentence(span: Span, lex: StanceLexicon) -> SentenceAnalysis:
                 w = abs(w)
                 notes.append("futile restriction" if futility else "attempted restriction")
                 attempted_restriction = attempted_restriction or attempted
+                judged = judged_restriction = True
             elif any(0 < m.start - c.start <= 4 for c in calls):
                 w *= 2
                 notes.append("call for restriction")
-        negated = g.negatable and _negated(tok, lex)
-        local = g.negatable and _locally_negated(span, m.start, lex)
+        negated = g.negatable and not judged and _negated(tok, lex)
+        local = g.negatable and not judged and _locally_negated(span, m.start, lex, clause_negated=negated)
+        blocked = g.negatable and not judged and not local and _blocked(tok, lex)
         if is_question and w < 0:
-            if negated or local:
+            if negated or local or blocked:
                 notes.append("question keeps concern")
         else:
             if negated:
                 w, notes = -w, notes + ["negation"]
             if local:
                 w, notes = -w, notes + ["local negation"]
+                if g.restriction and w > 0:  # "sans restriction" describes, it hardly argues
+                    w, notes = w * 0.5, notes + ["negated restriction"]
+            if blocked:
+                w, notes = -w, notes + ["blocked"]
         # scare quotes around a pro cue ('cette "démocratisation"') keep a distance from it
         if w > 0 and m.end - m.start <= 3 and m.start > span.start and m.end < span.end \
                 and span.doc[m.start - 1].text in _OPEN_QUOTES and span.doc[m.end].text in _CLOSE_QUOTES:
@@ -449,41 +578,74 @@ def analyse_sentence(span: Span, lex: StanceLexicon) -> SentenceAnalysis:
             notes.append("concessive clause")
         if any(a <= m.start < b for a, b in hypothesis):
             w *= s.get("hypothesis_factor", 0.5)
-            notes.append("hypothesis")
+            notes.append("hypothesis or condition")
+        if not is_question and any(a <= m.start < b for a, b in checks):
+            w *= s.get("check_factor", 0.25)
+            notes.append("check")
         hits.append(CueHit(m.surface, g.name, g.polarity * g.weight, w, m.start, notes))
+
+    group_of = {g.name: g for g in lex.groups}
+    restricts = [h for h in hits if group_of[h.group].restriction and h.weight < 0]
+
+    # a verb of support that introduces a call for restriction is not an endorsement of openness
+    if restricts:
+        dropped = [h for h in hits if group_of[h.group].endorsement]
+        if dropped:
+            hits = [h for h in hits if not group_of[h.group].endorsement]
+            rules.append("support verb introduces a restriction")
 
     # denied openness: "Llama n'est pas vraiment open source" -> open-washing doubt (con)
     for t in open_t:
         if _denied(span, t.start, lex):
-            hits.append(CueHit(t.surface, "con.denied_openness", -1.5, -1.5, t.start,
-                               ["openness denied"]))
+            hits.append(CueHit(t.surface, "con.denied_openness", -1.5, -1.5, t.start, ["openness denied"]))
             rules.append("openness denied")
             break
 
-    # harmful restriction: "les tentatives de bloquer ... nuiront à l'innovation" -> the harms are pro
-    if attempted_restriction or (futility and any(h.group.endswith("restriction") for h in hits)):
+    # harmful restriction: "fermer les modèles serait une erreur", "les tentatives de bloquer ... nuiront"
+    harmful = restricts and any(group_of[h.group].harm and h.weight < 0 for h in hits)
+    if attempted_restriction or harmful or (futility and any(group_of[h.group].restriction for h in hits)):
         rules.append("restriction is futile or harmful")
+        judged_restriction = True
         for h in hits:
             if h.weight < 0:
                 h.weight, h.notes = -h.weight, h.notes + ["harm of restriction"]
         if futility:
             hits.append(CueHit(futility[0].surface, "pro.futility", 1.0, 1.0, futility[0].start, ["futility"]))
 
+    # "n'importe qui peut le modifier pour supprimer ses garde-fous": access to the risk is the risk
+    if any(h.group in _RISK_GROUPS and h.weight < 0 for h in hits):
+        for h in hits:
+            if group_of.get(h.group) is not None and group_of[h.group].anyone and h.weight > 0:
+                h.weight, h.notes = -h.weight, h.notes + ["anyone can misuse"]
+                if "anyone can misuse" not in rules:
+                    rules.append("anyone can misuse")
+
     # criticism of closed AI (con cues in a sentence about closed, not open, AI) is pro
     if closed_t and not open_t:
         rules.append("about closed AI")
         for h in hits:
-            if h.weight < 0 and not h.group.endswith("risk"):
+            if h.weight < 0 and h.group not in _RISK_GROUPS:
                 h.weight, h.notes = -h.weight, h.notes + ["criticises closed AI"]
+
+    # what supporters (critics) of open AI say takes their side
+    camp = _camp(span, found, lex)
+    if camp:
+        rules.append("said by supporters of open AI" if camp > 0 else "said by critics of open AI")
+        for h in hits:
+            if h.weight * camp < 0:
+                h.weight, h.notes = -h.weight, h.notes + ["reported camp"]
+
     if definition and not adversative:
         rules.append("definition")
         for h in hits:
             h.weight *= 0.3
     if is_question:
         rules.append("question")
-    reinforcer = bool(reinforce) and len(words) <= s.get("reinforce_max_words", 10) and not is_question
-    return SentenceAnalysis([m.surface for m in open_t], [m.surface for m in closed_t], hits, rules,
-                            is_question, is_heading, anaphoric, reinforcer, len(words))
+    reinforcer = bool(rule("reinforce")) and n_words <= s.get("reinforce_max_words", 10) and not is_question
+    standing = any(group_of.get(h.group) is not None and group_of[h.group].restriction and h.weight < 0
+                   for h in hits)
+    futile = [m.surface for m in futility] if not judged_restriction else []
+    return result(hits, reinforcer, standing, futile)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -505,10 +667,11 @@ class Decision:
 def _decide(a: SentenceAnalysis, level: float, target: str, lex: StanceLexicon) -> Decision:
     threshold = lex.settings.get("threshold", 1.0)
     direct_open = bool(a.open_targets)
+    group_of = {g.name: g for g in lex.groups}
     score = 0.0
     used: list[CueHit] = []
     for h in a.cues:
-        group = next((g for g in lex.groups if g.name == h.group), None)
+        group = group_of.get(h.group)
         needs = group.needs if group else "none"
         if needs == "direct":
             factor = 1.0 if direct_open else 0.0
@@ -532,6 +695,7 @@ def _target_levels(analyses: list[SentenceAnalysis], lex: StanceLexicon) -> list
     """Per sentence: how strongly it is about open AI (1 direct, context_factor by context, 0 not)."""
     s = lex.settings
     ctx = s.get("context_factor", 0.75)
+    topic_factor = s.get("topic_factor", 1.0)
     window = int(s.get("window", 2))
     direct = [bool(a.open_targets or a.closed_targets) for a in analyses]
     n_direct = sum(bool(a.open_targets) for a in analyses)
@@ -542,6 +706,8 @@ def _target_levels(analyses: list[SentenceAnalysis], lex: StanceLexicon) -> list
         recent = any(direct[max(0, k - window):k])
         if direct[k]:
             out.append((1.0, "direct"))
+        elif a.topic_targets and (on_topic or recent):
+            out.append((topic_factor, "topic"))
         elif recent and a.anaphoric:
             out.append((1.0, "anaphor"))
         elif recent:
@@ -553,11 +719,31 @@ def _target_levels(analyses: list[SentenceAnalysis], lex: StanceLexicon) -> list
     return out
 
 
+def _answer_previous_restriction(analyses: list[SentenceAnalysis], lex: StanceLexicon) -> None:
+    """A futility or harm judgement right after a call for restriction judges that restriction:
+    "D'autres proposent de limiter la publication des poids." + "Une telle mesure serait contre-productive." (pro)."""
+    group_of = {g.name: g for g in lex.groups}
+    for k in range(1, len(analyses)):
+        a, prev = analyses[k], analyses[k - 1]
+        if not prev.calls_restriction or a.calls_restriction:
+            continue
+        harms = [h for h in a.cues if h.weight < 0 and group_of.get(h.group) is not None and group_of[h.group].harm]
+        if not (a.futility or harms):
+            continue
+        for h in a.cues:
+            if h.weight < 0 and h.group not in _RISK_GROUPS:
+                h.weight, h.notes = -h.weight, h.notes + ["judges the previous restriction"]
+        if a.futility:
+            a.cues.append(CueHit(a.futility[0], "pro.futility", 1.0, 1.0, -1, ["futility of the previous restriction"]))
+        a.rules.append("judges the restriction of the previous sentence")
+
+
 def doc_stances(doc: Doc, lex: StanceLexicon | None = None) -> list[tuple[int, Span, Decision]]:
     """(sent_id, span, Decision) for every sentence of a document."""
     lex = lex or load_lexicon()
     sents = list(iter_sentences(doc))
     analyses = [analyse_sentence(span, lex) for _, span in sents]
+    _answer_previous_restriction(analyses, lex)
     levels = _target_levels(analyses, lex)
     decisions = [_decide(a, lvl, tgt, lex) for a, (lvl, tgt) in zip(analyses, levels, strict=True)]
     # a short sentence that only reinforces its neighbour takes the neighbour's stance
