@@ -355,13 +355,23 @@ class SentenceAnalysis:
     calls_restriction: bool = False                        # a restriction that stands (con)
 
 
-def _negated(tok: Token, lex: StanceLexicon) -> bool:
-    """Whether the clause governing tok is negated (walks up to the first clause head)."""
+def _negated(tok: Token, lex: StanceLexicon, span: Span | None = None) -> bool:
+    """Whether the clause governing tok is negated (walks up to the first clause head).
+
+    A negation does not reach across a colon or semicolon of the sentence ("Ce n'est pas une utopie :
+    c'est la seule voie").
+    """
     neg = lex.rule_words.get("negation", frozenset())
     neg_ne = lex.rule_words.get("negation_with_ne", frozenset())
+    strong = [t.i for t in span if t.text in (":", ";")] if span is not None else []
+
+    def same_clause(i: int) -> bool:
+        lo, hi = min(i, tok.i), max(i, tok.i)
+        return not any(lo < p < hi for p in strong)
+
     cur, steps = tok, 0
     while steps < 8:
-        kids = list(cur.children)
+        kids = [k for k in cur.children if same_clause(k.i)]
         adv = {fold(k.text) for k in kids
                if k.dep_.startswith("advmod") and not any(c.dep_ == "det" for c in k.children)}
         subj = {fold(k.text) for k in kids if k.dep_.startswith(("nsubj", "det", "advmod"))}
@@ -400,7 +410,7 @@ def _blocked(tok: Token, lex: StanceLexicon) -> bool:
     blocking = lex.rule_words.get("blocking", frozenset())
     cur = tok
     for _ in range(2):
-        if cur.head.i == cur.i:
+        if cur.head.i == cur.i or cur.dep_ == "conj":  # a conjunct is not governed by its first conjunct
             return False
         cur = cur.head
         if fold(cur.lemma_) in blocking or fold(cur.text) in blocking:
@@ -495,7 +505,7 @@ def analyse_sentence(span: Span, lex: StanceLexicon,
     concessive = [(m.start, _scope(span, m.start)) for m in rule("concessive")]
     hypothesis = [(m.start, _scope(span, m.start)) for m in rule("hypothesis") if span.doc[m.start].pos_ == "SCONJ"]
     hypothesis += [(m.start, _scope(span, m.start)) for m in rule("condition")]
-    checks = [(m.start, _scope(span, m.start)) for m in rule("check")]
+    checks = [(m.end, _scope(span, m.start)) for m in rule("check")]  # what is checked, after the verb
     definition = rule("definition")
     futility = rule("futility")
     attempts = rule("attempt")
@@ -542,7 +552,7 @@ def analyse_sentence(span: Span, lex: StanceLexicon,
             elif any(0 < m.start - c.start <= 4 for c in calls):
                 w *= 2
                 notes.append("call for restriction")
-        negated = g.negatable and not judged and _negated(tok, lex)
+        negated = g.negatable and not judged and _negated(tok, lex, span)
         local = g.negatable and not judged and _locally_negated(span, m.start, lex, clause_negated=negated)
         blocked = g.negatable and not judged and not local and _blocked(tok, lex)
         if is_question and w < 0:
@@ -699,11 +709,18 @@ def _target_levels(analyses: list[SentenceAnalysis], lex: StanceLexicon) -> list
     window = int(s.get("window", 2))
     direct = [bool(a.open_targets or a.closed_targets) for a in analyses]
     n_direct = sum(bool(a.open_targets) for a in analyses)
-    on_topic = (n_direct >= s.get("topic_min_sentences", 2)
-                and n_direct / max(1, len(analyses)) >= s.get("topic_share", 0.15))
+    n_about = sum(bool(a.open_targets or a.topic_targets) for a in analyses)
+    share = s.get("topic_share", 0.15)
+    n = max(1, len(analyses))
+    # about open AI: it names open AI often enough, or names it at least once and talks about models,
+    # weights and licences often enough (an article about Llama that says "open" once)
+    on_topic = ((n_direct >= s.get("topic_min_sentences", 2) and n_direct / n >= share)
+                or (n_direct >= 1 and n_about >= s.get("topic_min_sentences", 2) + 1 and n_about / n >= 2 * share))
+    # in such an article, a sentence about models or weights is as good as a direct mention for the next ones
+    about = [d or (on_topic and bool(a.topic_targets)) for d, a in zip(direct, analyses, strict=True)]
     out = []
     for k, a in enumerate(analyses):
-        recent = any(direct[max(0, k - window):k])
+        recent = any(about[max(0, k - window):k])
         if direct[k]:
             out.append((1.0, "direct"))
         elif a.topic_targets and (on_topic or recent):
@@ -720,15 +737,14 @@ def _target_levels(analyses: list[SentenceAnalysis], lex: StanceLexicon) -> list
 
 
 def _answer_previous_restriction(analyses: list[SentenceAnalysis], lex: StanceLexicon) -> None:
-    """A futility or harm judgement right after a call for restriction judges that restriction:
+    """A futility judgement right after a call for restriction judges that restriction:
     "D'autres proposent de limiter la publication des poids." + "Une telle mesure serait contre-productive." (pro)."""
     group_of = {g.name: g for g in lex.groups}
     for k in range(1, len(analyses)):
         a, prev = analyses[k], analyses[k - 1]
         if not prev.calls_restriction or a.calls_restriction:
             continue
-        harms = [h for h in a.cues if h.weight < 0 and group_of.get(h.group) is not None and group_of[h.group].harm]
-        if not (a.futility or harms):
+        if not a.futility:
             continue
         for h in a.cues:
             if h.weight < 0 and h.group not in _RISK_GROUPS:
