@@ -270,3 +270,123 @@ def test_denied_openness_is_con(nlp):
     assert "openness denied" in d.rules
     # a negated clause whose subject is open source is not a denial of openness
     assert one("L'open source n'est pas sujet aux contrôles à l'exportation.", nlp).stance == "pro"
+
+
+# --- rules added for unseen articles (issue 6) ----------------------------------------------------
+# Constructed sentences, one per rule; none is taken from the seed or the dev articles.
+
+OPEN_ARTICLE = ("Le laboratoire publie les poids de son modèle sous une licence open source.\n"
+                "Les modèles ouverts se multiplient depuis deux ans.\n"
+                "Plusieurs équipes universitaires ont déjà téléchargé le modèle.\n")
+
+
+def test_future_will_be_open_is_endorsement(nlp):
+    d = one("Selon la dirigeante, l'avenir de l'intelligence artificielle sera ouvert.", nlp)
+    assert d.stance == "pro"
+
+
+def test_closing_is_a_mistake_is_pro(nlp):
+    assert one("Fermer ces modèles serait une erreur, estime le chercheur.", nlp).stance == "pro"
+    d = one("Garder les modèles fermés serait une grave erreur pour la recherche publique.", nlp)
+    assert d.stance == "pro"
+
+
+def test_capability_needs_an_enabling_word(nlp):
+    # "étudier" is a benefit only when something lets people do it
+    enabled = one(OPEN_ARTICLE + "Grâce à ce modèle, les chercheurs peuvent étudier ses biais.", nlp)
+    assert enabled.stance == "pro"
+    plain = one(OPEN_ARTICLE + "Les chercheurs étudient ses biais depuis mardi.", nlp)
+    assert plain.stance == "none"
+    blocked = one(OPEN_ARTICLE + "Sans les données, impossible de vérifier ce que le modèle a appris.", nlp)
+    assert blocked.stance == "con"
+
+
+def test_running_locally_is_a_benefit(nlp):
+    d = one(OPEN_ARTICLE + "Une mairie peut ainsi faire tourner le modèle sur ses propres serveurs, sans dépendre d'un prestataire.", nlp)
+    assert d.stance == "pro"
+
+
+def test_topic_mentions_count_only_in_an_article_about_open_ai(nlp):
+    sentence = "Le modèle pose un vrai problème aux hôpitaux."
+    assert one(OPEN_ARTICLE + sentence, nlp).target == "topic"
+    assert one(OPEN_ARTICLE + sentence, nlp).stance == "con"
+    off = "La météo sera clémente demain.\nLes ventes de voitures reculent.\nLe trafic ferroviaire reprend.\n"
+    assert one(off + sentence, nlp).stance == "none"
+
+
+def test_scepticism_and_undeserved_label_are_open_washing(nlp):
+    assert one("Les chercheurs restent sceptiques face à ces modèles dits ouverts.", nlp).stance == "con"
+    assert one("Pour l'association, ce modèle ne mérite pas l'appellation open source.", nlp).stance == "con"
+
+
+def test_licence_forbidding_uses_is_con(nlp):
+    d = one(OPEN_ARTICLE + "Or la licence interdit plusieurs usages commerciaux.", nlp)
+    assert d.stance == "con"
+
+
+def test_suspicion_of_motives_is_con(nlp):
+    text = OPEN_ARTICLE + "Cette ouverture n'a rien de désintéressé."
+    assert one(text, nlp).stance == "con"
+    q = one(OPEN_ARTICLE + "Pourquoi une multinationale offrirait-elle par générosité un modèle aussi coûteux ?", nlp)
+    assert q.stance == "con"
+
+
+def test_misuse_once_weights_are_out_is_con(nlp):
+    d = one(OPEN_ARTICLE + "Une fois le modèle diffusé, n'importe qui peut supprimer ses garde-fous.", nlp)
+    assert d.stance == "con"
+    d = one(OPEN_ARTICLE + "Dès lors, personne ne peut plus contrôler ce que deviennent les poids.", nlp)
+    assert d.stance == "con"
+
+
+def test_anyone_next_to_a_risk_is_con(nlp):
+    d = one("N'importe qui peut utiliser ces modèles ouverts pour fabriquer des arnaques.", nlp)
+    assert d.stance == "con"
+    assert "anyone can misuse" in d.rules
+
+
+def test_harmful_restriction_is_pro(nlp):
+    d = one("L'association craint que ces restrictions sur les modèles ouverts ne freinent l'innovation.", nlp)
+    assert d.stance == "pro"
+    assert "restriction is futile or harmful" in d.rules
+
+
+def test_support_verb_before_a_restriction_is_a_call(nlp):
+    d = one("Des sénateurs souhaitent interdire les modèles open source les plus puissants.", nlp)
+    assert d.stance == "con"
+
+
+def test_futility_answers_the_previous_restriction(nlp):
+    ds = stance_of_text("Certains élus proposent de restreindre la publication des modèles ouverts.\n"
+                        "Une telle mesure serait vaine, répondent les chercheurs.", nlp=nlp)
+    assert [d.stance for d in ds] == ["con", "pro"]
+    assert "judges the restriction of the previous sentence" in ds[1].rules
+
+
+def test_condition_and_check_are_not_claims(nlp):
+    cond = one("Les modèles publiés sous licence libre sont exemptés, à condition qu'ils ne présentent pas de risque majeur.", nlp)
+    assert cond.stance == "none"
+    check = one(OPEN_ARTICLE + "Le laboratoire a testé le modèle ouvert pour vérifier qu'il ne pouvait pas être détourné à des fins dangereuses.", nlp)
+    assert check.stance == "none"
+
+
+def test_reported_camp_takes_its_side(nlp):
+    d = one("Les partisans de l'open source répondent que les modèles fermés ne sont pas à l'abri des abus.", nlp)
+    assert d.stance == "pro"
+    assert "said by supporters of open AI" in d.rules
+
+
+def test_negation_stops_at_a_colon(nlp):
+    d = one("Ce n'est pas un rêve : les modèles ouverts sont la meilleure voie pour la recherche.", nlp)
+    assert d.stance == "pro"
+
+
+def test_self_negated_cue_is_not_flipped(nlp):
+    d = one("Publier les poids du modèle ne suffit pas à le rendre réellement utile aux petites entreprises.", nlp)
+    assert d.stance == "con"
+
+
+def test_exact_surface_pattern():
+    p = stance.compile_pattern("=fermer")
+    assert p.words[0][3] is True
+    assert stance._word_ok(("fermer", "fermer", "VERB"), p.words[0])
+    assert not stance._word_ok(("fermes", "fermer", "VERB"), p.words[0])

@@ -460,6 +460,19 @@ def _camp(span: Span, found: dict[str, list[Match]], lex: StanceLexicon) -> int:
     return 0
 
 
+_RULE_GROUP = CueGroup("rule", 0, 0.0, "none", False, ())  # hits added by rules (denied openness, futility)
+
+
+class _GroupIndex(dict):
+    """Group by name; hits added by rules get a neutral group without options."""
+
+    def __init__(self, lex: StanceLexicon) -> None:
+        super().__init__((g.name, g) for g in lex.groups)
+
+    def __missing__(self, key: str) -> CueGroup:
+        return _RULE_GROUP
+
+
 def analyse_sentence(span: Span, lex: StanceLexicon,
                      prepared: tuple[list[Token], list[Keys]] | None = None) -> SentenceAnalysis:
     """Find targets, cues and sentence-level rules in one sentence (no article context yet)."""
@@ -594,7 +607,7 @@ def analyse_sentence(span: Span, lex: StanceLexicon,
             notes.append("check")
         hits.append(CueHit(m.surface, g.name, g.polarity * g.weight, w, m.start, notes))
 
-    group_of = {g.name: g for g in lex.groups}
+    group_of = _GroupIndex(lex)
     restricts = [h for h in hits if group_of[h.group].restriction and h.weight < 0]
 
     # a verb of support that introduces a call for restriction is not an endorsement of openness
@@ -625,16 +638,19 @@ def analyse_sentence(span: Span, lex: StanceLexicon,
     # "n'importe qui peut le modifier pour supprimer ses garde-fous": access to the risk is the risk
     if any(h.group in _RISK_GROUPS and h.weight < 0 for h in hits):
         for h in hits:
-            if group_of.get(h.group) is not None and group_of[h.group].anyone and h.weight > 0:
+            if group_of[h.group].anyone and h.weight > 0:
                 h.weight, h.notes = -h.weight, h.notes + ["anyone can misuse"]
                 if "anyone can misuse" not in rules:
                     rules.append("anyone can misuse")
 
-    # criticism of closed AI (con cues in a sentence about closed, not open, AI) is pro
+    # criticism of closed AI (con cues in a sentence about closed, not open, AI) is pro; a call to close
+    # ("il faut fermer ces modèles") stays a call for restriction, and a worried question about closing
+    # ("que se passera-t-il le jour où elle fermera ses modèles ?") stays a worry
     if closed_t and not open_t:
         rules.append("about closed AI")
         for h in hits:
-            if h.weight < 0 and h.group not in _RISK_GROUPS:
+            g = group_of[h.group]
+            if h.weight < 0 and h.group not in _RISK_GROUPS and not (g.restriction or g.questions_only):
                 h.weight, h.notes = -h.weight, h.notes + ["criticises closed AI"]
 
     # what supporters (critics) of open AI say takes their side
@@ -652,8 +668,7 @@ def analyse_sentence(span: Span, lex: StanceLexicon,
     if is_question:
         rules.append("question")
     reinforcer = bool(rule("reinforce")) and n_words <= s.get("reinforce_max_words", 10) and not is_question
-    standing = any(group_of.get(h.group) is not None and group_of[h.group].restriction and h.weight < 0
-                   for h in hits)
+    standing = any(group_of[h.group].restriction and h.weight < 0 for h in hits)
     futile = [m.surface for m in futility] if not judged_restriction else []
     return result(hits, reinforcer, standing, futile)
 
