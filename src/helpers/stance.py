@@ -263,13 +263,14 @@ class Scanner:
         for name, pats in lex.rules.items():
             entries += [(p, f"rule:{name}", None) for p in pats]
         self.exact: dict[str, list[tuple[Pattern, str, CueGroup | None]]] = {}
-        self.prefix: list[tuple[Pattern, str, CueGroup | None]] = []
+        # prefix patterns ("ouvert*") by their first two letters, so a token only tries the few that can match
+        self.prefix: dict[str, list[tuple[Pattern, str, CueGroup | None]]] = {}
         for e in entries:
             first = e[0].words[0] if e[0].words else None
             if first is None:
                 continue
-            if first[1]:
-                self.prefix.append(e)
+            if first[1]:  # a one-letter prefix is tried on every token (key "")
+                self.prefix.setdefault(first[0][:2] if len(first[0]) >= 2 else "", []).append(e)
             else:
                 self.exact.setdefault(first[0], []).append(e)
 
@@ -281,7 +282,10 @@ class Scanner:
             cands = self.exact.get(k[0], [])
             if k[1] != k[0] and k[1] in self.exact:
                 cands = cands + self.exact[k[1]]
-            for p, name, g in (*cands, *self.prefix):
+            pre = self.prefix.get(k[0][:2], []) + self.prefix.get("", [])
+            if k[1][:2] != k[0][:2] and k[1][:2] in self.prefix:
+                pre = pre + self.prefix[k[1][:2]]
+            for p, name, g in (*cands, *pre):
                 end = _match_at(keys, i, p.words)
                 if end is not None and end > i:
                     a, b = toks[i].i, toks[end - 1].i + 1
