@@ -6,7 +6,8 @@ Writes sentences.csv and arguments.csv to a temporary folder, runs the project's
 (shared/eval/score.py, or $SCORE_PY) on it, and with --errors prints each gold sentence whose
 stance differs, with the cues and rules that decided the prediction. Nothing is trained: the
 lexicon and rules are fixed, so the score on the seeds is not an in-sample fit of parameters
-(the lexicon was, however, written and revised while reading the seed articles; see the notebook).
+(the lexicon was, however, first written while reading the seed articles, then broadened from the
+codebook and a development set, data/annotations/dev/, which is in-sample for it too).
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ def _macro(pairs: list[tuple[str, str]]) -> float:
 
 
 def loao(corpus, gold_path: str, scorer) -> None:
-    """Choose (threshold, context_factor) on four articles, score the fifth; pool the five held-out folds."""
+    """Choose (threshold, context_factor) on all articles but one, score that one; pool the held-out folds."""
     import dataclasses
 
     from helpers.stance import load_lexicon
@@ -127,7 +128,7 @@ def loao(corpus, gold_path: str, scorer) -> None:
     fixed = [p for d in docs for p in by_setting[(base.settings["threshold"], base.settings["context_factor"])][d]]
     print(f"LOAO pooled macro-F1 (settings chosen without the scored article): {_macro(pooled):.3f}")
     print(f"fixed settings of stance.yml, all articles: {_macro(fixed):.3f}")
-    print("grid (macro-F1 on all five):", {k: round(_macro([p for d in docs for p in v[d]]), 3)
+    print("grid (macro-F1 on all articles):", {k: round(_macro([p for d in docs for p in v[d]]), 3)
                                           for k, v in by_setting.items()})
 
 
