@@ -1029,8 +1029,10 @@ def plot_top_entities(mentions: pd.DataFrame, n: int = 10, source: str = ""):
     return fig
 
 
-def plot_entity_heatmap(counts: pd.DataFrame, source: str = "", max_label: int = 28):
-    """Heatmap of an entity x article count table (from entity_article_counts). None if empty."""
+def plot_entity_heatmap(counts: pd.DataFrame, source: str = "", max_label: int = 28, max_articles: int = 40):
+    """Heatmap of an entity x article count table (from entity_article_counts). None if empty.
+
+    Beyond max_articles articles, only those with the most mentions are drawn (the title says so)."""
     import matplotlib.pyplot as plt
 
     from . import viz
@@ -1038,6 +1040,12 @@ def plot_entity_heatmap(counts: pd.DataFrame, source: str = "", max_label: int =
     data = counts.drop(columns=["type"], errors="ignore")
     if data.empty or data.shape[1] == 0:
         return None
+    title = "Entities by article"
+    if data.shape[1] > max_articles:
+        n_all = data.shape[1]
+        keep = data.sum(axis=0).sort_values(ascending=False).index[:max_articles]
+        data = data[[c for c in data.columns if c in set(keep)]]
+        title += f" (the {max_articles} of {n_all} articles with the most mentions)"
     labels = [(c if len(c) <= max_label else c[:max_label - 1] + "…") for c in map(str, data.columns)]
     fig, ax = plt.subplots(figsize=(max(5.0, 0.55 * data.shape[1] + 3.5), max(2.5, 0.3 * data.shape[0] + 1.6)))
     im = ax.imshow(data.values, aspect="auto", cmap=viz.SEQUENTIAL_CMAP, vmin=0)
@@ -1051,7 +1059,7 @@ def plot_entity_heatmap(counts: pd.DataFrame, source: str = "", max_label: int =
                     color="white" if v > vmax * 0.6 else "#222222")
     fig.colorbar(im, ax=ax, fraction=0.03, pad=0.02, label="mentions")
     ax.spines[:].set_visible(False)
-    viz.finish(fig, ax, title="Entities by article", xlabel="article", ylabel="", source=source)
+    viz.finish(fig, ax, title=title, xlabel="article", ylabel="", source=source)
     return fig
 
 

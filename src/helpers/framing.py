@@ -679,8 +679,11 @@ def plot_prevalence(prevalence: pd.DataFrame, source: str = "", label_col: str =
     return fig
 
 
-def plot_profile_heatmap(matrix: pd.DataFrame, source: str = "", title: str = "", value_label: str = "share"):
-    """Frame x article heatmap with values written in the cells (share as %, else one decimal)."""
+def plot_profile_heatmap(matrix: pd.DataFrame, source: str = "", title: str = "", value_label: str = "share",
+                         max_articles: int = 40):
+    """Frame x article heatmap with values written in the cells (share as %, else one decimal).
+
+    Beyond max_articles articles, only the most framed ones are drawn (the title says so)."""
     import matplotlib.pyplot as plt
 
     from .viz import SEQUENTIAL_CMAP, doc_labels, empty_figure, finish
@@ -688,6 +691,11 @@ def plot_profile_heatmap(matrix: pd.DataFrame, source: str = "", title: str = ""
     title = title or "Frame profile of each article"
     if not matrix.size or float(matrix.values.sum()) == 0:
         return empty_figure("No frame found in this corpus", title=title, source=source)
+    if matrix.shape[0] > max_articles:
+        n_all = matrix.shape[0]
+        keep = matrix.sum(axis=1).sort_values(ascending=False).index[:max_articles]
+        matrix = matrix.loc[[i for i in matrix.index if i in set(keep)]]
+        title += f" (the {max_articles} most framed of {n_all} articles)"
     m = matrix.T  # frames in rows, articles in columns
     n_rows, n_cols = m.shape
     fig, ax = plt.subplots(figsize=(max(4.5, 0.75 * n_cols + 3), 0.45 * n_rows + 2.2))

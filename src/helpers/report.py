@@ -162,7 +162,7 @@ def run_report(corpus_dir: str | Path, model: str = DEFAULT_MODEL, out_dir: str 
 
 def _img_tag(path: Path, alt: str) -> str:
     data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" loading="lazy">'
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}">'
 
 
 def _title_of(nb_path: Path) -> str:

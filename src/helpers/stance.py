@@ -758,7 +758,6 @@ def _target_levels(analyses: list[SentenceAnalysis], lex: StanceLexicon) -> list
 def _answer_previous_restriction(analyses: list[SentenceAnalysis], lex: StanceLexicon) -> None:
     """A futility judgement right after a call for restriction judges that restriction:
     "D'autres proposent de limiter la publication des poids." + "Une telle mesure serait contre-productive." (pro)."""
-    group_of = {g.name: g for g in lex.groups}
     for k in range(1, len(analyses)):
         a, prev = analyses[k], analyses[k - 1]
         if not prev.calls_restriction or a.calls_restriction:
@@ -1017,12 +1016,19 @@ def article_labels(documents: pd.DataFrame | None, doc_ids: Iterable[str], max_l
     return out
 
 
-def plot_balance(balance: pd.DataFrame, labels: Mapping[str, str] | None = None, source: str = ""):
-    """Diverging bars: per article, the share of pro sentences to the right and of con sentences to the left."""
+def plot_balance(balance: pd.DataFrame, labels: Mapping[str, str] | None = None, source: str = "",
+                 max_articles: int = 40):
+    """Diverging bars: per article, the share of pro sentences to the right and of con sentences to the left.
+
+    Beyond max_articles articles, only those with the most arguments are drawn (the title says so)."""
     import matplotlib.pyplot as plt
 
     from . import viz
 
+    title = "Arguments for and against open-source AI, per article"
+    if len(balance) > max_articles:
+        title += f" (the {max_articles} of {len(balance)} articles with the most arguments)"
+        balance = balance.assign(_n=balance["pro"] + balance["con"]).nlargest(max_articles, "_n").drop(columns="_n")
     data = balance.sort_values(["balance", "pro_share"], ascending=True).reset_index(drop=True)
     labels = labels or {}
     height = max(2.8, 0.55 * len(data) + 1.6)
@@ -1039,7 +1045,7 @@ def plot_balance(balance: pd.DataFrame, labels: Mapping[str, str] | None = None,
     ax.set_yticks(list(y))
     ax.set_yticklabels([labels.get(d, _plain(d)) for d in data["doc_id"]], fontsize=8)
     _diverging_axis(ax, float(data["con_share"].max()), float(data["pro_share"].max()), percent=True)
-    viz.finish(fig, ax, title="Arguments for and against open-source AI, per article",
+    viz.finish(fig, ax, title=title,
                xlabel="share of the article's sentences (con ← | → pro); bar labels: number of sentences",
                ylabel="", source=source)
     return fig, ax
