@@ -124,6 +124,7 @@ class Lexicon:
     combos: dict[str, list[tuple[tuple[str, ...], float]]]
     info: dict[str, dict[str, str]]
     place_groups: set[str] = field(default_factory=set)  # groups whose places count only in pairs
+    actor_cap: float = 0.5  # together, a label's `actors` cues weigh at most this (one weak cue)
     index: dict[str, list[Cue]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -175,9 +176,11 @@ def read_lexicon(path: str | Path) -> Lexicon:
         info[label] = {"name": str(spec.get("name", label)), "definition": str(spec.get("definition", ""))}
         add(label, "strong", _as_list(spec.get("strong")), float(weights["strong"]))
         add(label, "weak", _as_list(spec.get("weak")), float(weights["weak"]))
+        add(label, "actor", _as_list(spec.get("actors")), float(weights["weak"]))
         add(label, "exclude", _as_list(spec.get("exclude")))
         combos[label] = [(tuple(c["groups"]), float(c.get("weight", 1.0))) for c in spec.get("combine") or []]
-    return Lexicon(path, labels, float(data.get("threshold", 1.0)), cues, combos, info, place_groups)
+    return Lexicon(path, labels, float(data.get("threshold", 1.0)), cues, combos, info, place_groups,
+                   float(weights["weak"]))
 
 
 @lru_cache(maxsize=8)
@@ -335,15 +338,25 @@ def _group_members(doc: Doc, matches: list[Match], places_need_pair: bool) -> li
 
 
 def _name_inside_entity(doc: Doc, m: Match) -> bool:
-    """A name cue ("Pékin", "France") that is only part of a longer name ("Pékin Academy of ...", "France Inter")."""
+    """A name cue ("Pékin", "France") that is only part of a longer name ("Pékin Academy of ...", "France Inter").
+
+    The longer name must continue the cue with a capitalised word, reached without crossing punctuation
+    ("Université de Pékin", "France Inter"); "le Sénat américain" is still the Senate, and an entity the
+    tagger ran past a colon ("AI Act : l'exemption des modèles") does not hide "AI Act".
+    """
     expr = m.cue.expr.lstrip("=")
     if not expr[:1].isupper():
         return False
     for ent in doc.ents:
-        if ent.start <= m.start and m.end <= ent.end and (ent.end - ent.start) > (m.end - m.start):
-            extra = [t for t in ent if not (m.start <= t.i < m.end)]
-            if any(t.pos_ not in ("DET", "ADP", "PUNCT", "ADJ") for t in extra):  # "le Sénat américain" is still the Senate
-                return True
+        if not (ent.start <= m.start and m.end <= ent.end and (ent.end - ent.start) > (m.end - m.start)):
+            continue
+        for rng in (range(m.end, ent.end), range(m.start - 1, ent.start - 1, -1)):
+            for i in rng:
+                t = doc[i]
+                if t.is_punct:
+                    break
+                if t.pos_ not in ("DET", "ADP") and t.text[:1].isupper() and t.is_alpha:
+                    return True
     return False
 
 
@@ -366,7 +379,7 @@ def label_sentence(doc: Doc, span: Span, keys: Sequence[frozenset[str]], lex: Le
     dismissed = _dismissed_tokens(doc, matches, span.end)
     kept: list[Match] = []
     for m in matches:
-        if m.cue.kind not in ("strong", "weak", "group"):
+        if m.cue.kind not in ("strong", "weak", "actor", "group"):
             continue
         if any(e.cue.label == m.cue.label and e.start < m.end and m.start < e.end for e in excludes):
             continue
@@ -398,7 +411,9 @@ def label_sentence(doc: Doc, span: Span, keys: Sequence[frozenset[str]], lex: Le
             weights[m.cue.expr] = m.cue.weight
             spans.add((m.start, m.end))
             evidence.append(m)
-        score = sum(weights.values())
+        actors = {e for e, m in zip(weights, evidence) if m.cue.kind == "actor"}
+        score = sum(w for e, w in weights.items() if e not in actors)
+        score += min(sum(weights[e] for e in actors), lex.actor_cap)
         for groups, w in lex.combos.get(label, []):
             members = [_group_members(doc, by_label.get(f"group:{g}", []), g in lex.place_groups) for g in groups]
             if all(members):
@@ -456,7 +471,7 @@ def explain(doc: Doc, lexicon_path: str | Path | None = None, devices: bool = Fa
         excl = [m for m in matches if m.cue.kind == "exclude"]
         for m in matches:
             status = m.cue.kind
-            if m.cue.kind in ("strong", "weak", "group"):
+            if m.cue.kind in ("strong", "weak", "actor", "group"):
                 if any(e.cue.label == m.cue.label and e.start < m.end and m.start < e.end for e in excl):
                     status = "excluded"
                 elif m.start in dismissed:
