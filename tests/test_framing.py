@@ -149,6 +149,94 @@ def test_restrictive_ne_que_is_not_negation(nlp) -> None:
     assert "innovation" in found and not found["innovation"].negated
 
 
+# --------------------------------------------------------------------------- rules added for unseen articles
+
+def test_a_licence_named_in_passing_is_not_regulation(nlp) -> None:
+    assert "regulation" not in frames_of(nlp, "La société a mis son modèle en ligne sous licence MIT.")
+    found = frames_of(nlp, "Cette licence interdit aux concurrents d'utiliser le modèle.")
+    assert "regulation" in found
+    assert "regulation" in frames_of(nlp, "La licence autorise une utilisation commerciale.")
+
+
+def test_weights_named_in_passing_are_not_transparency(nlp) -> None:
+    assert "transparency" not in frames_of(nlp, "Les poids de ce modèle pèsent quarante gigaoctets.")
+    assert "transparency" in frames_of(nlp, "Les chercheurs peuvent examiner les poids du modèle.")
+
+
+def test_control_in_the_regulatory_sense(nlp) -> None:
+    found = frames_of(nlp, "Plus personne ne pourra contrôler l'usage de ces outils.")
+    assert "regulation" in found
+    assert "regulation" in frames_of(nlp, "Sans contrôle strict, ces outils se répandront.")
+    assert "regulation" not in frames_of(nlp, "Elle garde le contrôle exclusif de sa technologie.")
+
+
+def test_elected_bodies_and_red_tape(nlp) -> None:
+    found = frames_of(nlp, "Des députés veulent épargner la paperasse aux petites structures.")
+    assert {"regulation", "access"} <= set(found)
+    assert "regulation" in frames_of(nlp, "La Commission publiera ses critères en juin.")
+    assert "regulation" not in frames_of(nlp, "Le courtier prend une commission de trois pour cent.")
+
+
+def test_dependence_on_a_state_is_geopolitics_even_when_named_as_a_place(nlp) -> None:
+    found = frames_of(nlp, "Nos hôpitaux dépendent de logiciels conçus aux États-Unis.")
+    assert "geopolitics" in found
+    assert "geopolitics" in frames_of(nlp, "Ces données sont hébergées en Chine.")
+    # dependence on a firm, or a state as the mere setting of a rivalry between firms, is not
+    assert "geopolitics" not in frames_of(nlp, "La start-up dépend entièrement de ses investisseurs.")
+    assert "geopolitics" not in frames_of(nlp, "En Chine, DeepSeek rivalise désormais avec OpenAI.")
+
+
+def test_costs_that_stop_users_are_access(nlp) -> None:
+    found = frames_of(nlp, "Pour un étudiant, une carte graphique de ce type coûte bien trop cher.")
+    assert {"access", "economy"} <= set(found)
+    found = frames_of(nlp, "L'entraînement du modèle a coûté des millions de dollars.")
+    assert "economy" in found and "access" not in found
+
+
+def test_actor_nouns_alone_are_not_community(nlp) -> None:
+    found = frames_of(nlp, "Une chercheuse de Hugging Face présente le modèle aux développeurs.")
+    assert "community" not in found
+    assert "community" in frames_of(nlp, "Les développeurs collaborent sur GitHub pour améliorer le modèle.")
+
+
+def test_download_counts_are_not_access(nlp) -> None:
+    assert "access" not in frames_of(nlp, "Le modèle a été téléchargé 300 000 fois en une semaine.")
+    assert "access" in frames_of(nlp, "Chacun peut télécharger le modèle et le faire tourner chez soi.")
+
+
+def test_doubts_about_sincerity_are_transparency(nlp) -> None:
+    assert "transparency" in frames_of(nlp, "Des experts doutent de la sincérité de cette ouverture.")
+    assert "transparency" in frames_of(nlp, "Ce discours est jugé incohérent avec leur prétendue ouverture.")
+
+
+def test_a_long_cue_survives_a_shorter_exclusion_inside_it(nlp) -> None:
+    assert "analogie" in devices_of(nlp, "La leçon de l'histoire est claire pour les ingénieurs.")
+    assert "analogie" not in devices_of(nlp, "Il a dit cela histoire de plaisanter.")
+
+
+def test_a_name_cue_is_hidden_only_by_a_longer_capitalised_name(nlp) -> None:
+    from spacy.tokens import Span
+
+    doc = nlp("La Pékin Academy of Artificial Intelligence rivalise avec Washington.")
+    doc.ents = [Span(doc, 1, 6, label="ORG")]  # "Pékin Academy of Artificial Intelligence"
+    ex = framing.explain(doc)
+    assert set(ex.loc[ex["surface"] == "Pékin", "status"]) == {"part of a longer name"}
+    doc = nlp("AI Act : les règles se durcissent pour les modèles ouverts.")
+    doc.ents = [Span(doc, 0, 6, label="MISC")]  # a tagger running past the colon: "AI Act : les règles"
+    ex = framing.explain(doc)
+    assert set(ex.loc[ex["cue"] == "AI Act", "status"]) == {"counted"}
+
+
+def test_a_sentence_continuing_an_image_keeps_the_device(nlp) -> None:
+    doc = nlp("Imaginez deux restaurants qui gardent leurs recettes. C'est exactement ce qui se passe avec "
+              "les modèles fermés. Les ventes progressent.")
+    table = framing.devices_table({"t": doc})
+    assert table.groupby("sent_id")["device"].apply(set).to_dict() == {0: {"cuisine"}, 1: {"cuisine"}}
+    assert table.loc[table["sent_id"] == 1, "cues"].iloc[0].lower().startswith("c'est exactement")
+    # the same words with no image before them carry no device
+    assert framing.devices_table({"t": nlp("C'est exactement ce qui se passe avec les modèles fermés.")}).empty
+
+
 # --------------------------------------------------------------------------- tables and profiles
 
 def test_tables_have_the_interface_columns(fixture_corpus) -> None:

@@ -10,11 +10,15 @@ Method (transparent on purpose, every decision is traceable to a cue in a YAML f
   token's spaCy lemma, its lower-cased form, or its singular ("géants" -> géant); multi-word cues
   match token by token and may contain gaps ("génie ... bouteille").
 - A label is given to a sentence when its distinct cues add up to the lexicon's threshold (1.0),
-  so one weak cue alone (a word often used in passing) is not enough.
+  so one weak cue alone (a word often used in passing) is not enough; `actors` cues (who takes part:
+  développeur, chercheur ...) weigh one weak cue together, however many a sentence names.
 - `exclude` expressions remove cues used in another sense; `combine` rules need cues from
   several groups at once (geopolitics = a state and a rivalry; a demonym alone is nothing).
 - Negated cues keep their label (denying a risk still speaks of risk) and are listed in the
   `negated` column; cues under a dismissal ("il ne s'agit pas de coûts") are discarded.
+- Devices only: a sentence without a device of its own that explicitly continues the previous
+  sentence's image ("C'est exactement ce qui se passe avec ...", `continuations` in devices.yml)
+  keeps that device.
 Only French documents are analysed (the lexicons are French).
 """
 
@@ -80,7 +84,7 @@ class Cue:
 
     label: str
     expr: str
-    kind: str  # strong, weak, exclude, dismissal, group
+    kind: str  # strong, weak, actor, exclude, dismissal, continuation, group
     weight: float
     tokens: tuple[str | None, ...]
 
@@ -160,6 +164,7 @@ def read_lexicon(path: str | Path) -> Lexicon:
                 cues.append(Cue(label, e, kind, weight, toks))
 
     add("*", "dismissal", _as_list(data.get("dismissals")))
+    add("*", "continuation", _as_list(data.get("continuations")))
     place_groups: set[str] = set()
     for gname, gval in (data.get("groups") or {}).items():
         if isinstance(gval, dict):
@@ -360,6 +365,14 @@ def _name_inside_entity(doc: Doc, m: Match) -> bool:
     return False
 
 
+def _excludes(e: Match, m: Match) -> bool:
+    """Whether exclusion e removes cue m: same label, overlapping words, and m is not a longer cue that holds e
+    ("leçon de l'histoire" stands although "histoire de" is excluded as in "histoire de rire")."""
+    if e.cue.label != m.cue.label or not (e.start < m.end and m.start < e.end):
+        return False
+    return not (m.start <= e.start and e.end <= m.end and (m.end - m.start) > (e.end - e.start))
+
+
 @dataclass
 class Hit:
     """A label given to a sentence, with the evidence."""
@@ -381,7 +394,7 @@ def label_sentence(doc: Doc, span: Span, keys: Sequence[frozenset[str]], lex: Le
     for m in matches:
         if m.cue.kind not in ("strong", "weak", "actor", "group"):
             continue
-        if any(e.cue.label == m.cue.label and e.start < m.end and m.start < e.end for e in excludes):
+        if any(_excludes(e, m) for e in excludes):
             continue
         if m.start in dismissed:
             continue
@@ -437,16 +450,37 @@ def _is_french(doc: Doc) -> bool:
     return (doc.lang_ or "fr") == "fr"
 
 
+def _continued(doc: Doc, span: Span, keys: Sequence[frozenset[str]], lex: Lexicon, prev: list[Hit]) -> list[Hit]:
+    """A sentence without labels of its own that explicitly continues the previous one's analogy keeps its labels.
+
+    Only for lexicons with `continuations` (devices.yml): "Imaginez deux restaurants ... C'est exactement ce
+    qui se passe avec DeepSeek" maps the image back onto its subject, so the device goes on.
+    """
+    if not prev:
+        return []
+    marks = [m for m in find_cues(lex, keys, span.start, span.end) if m.cue.kind == "continuation"]
+    if not marks:
+        return []
+    cue = doc[marks[0].start:marks[0].end].text
+    return [Hit(h.label, lex.threshold, [cue], []) for h in prev]
+
+
 def _label_table(docs: Mapping[str, Doc], lex: Lexicon, label_col: str, columns: list[str]) -> pd.DataFrame:
     rows = []
+    continues = any(c.kind == "continuation" for c in lex.cues)
     for doc_id, doc in docs.items():
         if not _is_french(doc):
             continue
         keys = [token_keys(t) for t in doc]
+        prev: list[Hit] = []
         for sid, span in iter_sentences(doc):
-            for h in label_sentence(doc, span, keys, lex):
+            hits = label_sentence(doc, span, keys, lex)
+            if not hits and continues:
+                hits = _continued(doc, span, keys, lex, prev)
+            for h in hits:
                 rows.append({"doc_id": doc_id, "sent_id": sid, label_col: h.label, "cues": "; ".join(h.cues),
                              "score": h.score, "negated": "; ".join(h.negated), "text": span.text})
+            prev = hits
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -472,7 +506,7 @@ def explain(doc: Doc, lexicon_path: str | Path | None = None, devices: bool = Fa
         for m in matches:
             status = m.cue.kind
             if m.cue.kind in ("strong", "weak", "actor", "group"):
-                if any(e.cue.label == m.cue.label and e.start < m.end and m.start < e.end for e in excl):
+                if any(_excludes(e, m) for e in excl):
                     status = "excluded"
                 elif m.start in dismissed:
                     status = "dismissed"
