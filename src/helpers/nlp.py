@@ -34,6 +34,8 @@ ENGLISH_MODELS = ("en_core_web_md", "en_core_web_sm", "en_core_web_lg")
 # Bump when the way documents are prepared for the parser changes (invalidates the cache).
 PIPELINE_REVISION = "2"
 PROGRESS_MIN_DOCS = 5
+# Texts at least this long are parsed in pieces cut at line breaks (see _pipe_any_length).
+CHUNK_CHARS = 100_000
 
 
 ABBREVIATIONS = frozenset(
@@ -168,14 +170,17 @@ def split_long_text(text: str, limit: int) -> list[str]:
 
 
 def _pipe_any_length(nlp: Language, texts: list[str]):
-    """nlp.pipe over texts; a text at or over nlp.max_length is parsed in pieces and joined with Doc.from_docs."""
-    short = (t for t in texts if len(t) < nlp.max_length)
+    """nlp.pipe over texts; a text of CHUNK_CHARS or more (or over nlp.max_length) is parsed in pieces cut at
+    line breaks and joined with Doc.from_docs: line breaks are sentence boundaries anyway, and spaCy slows
+    down badly on very long documents."""
+    limit = min(nlp.max_length, CHUNK_CHARS)
+    short = (t for t in texts if len(t) < limit)
     parsed_short = nlp.pipe(short, batch_size=16)
     for t in texts:
-        if len(t) < nlp.max_length:
+        if len(t) < limit:
             yield next(parsed_short)
         else:
-            parts = list(nlp.pipe(split_long_text(t, nlp.max_length), batch_size=4))
+            parts = list(nlp.pipe(split_long_text(t, limit), batch_size=4))
             yield Doc.from_docs(parts, ensure_whitespace=False)
 
 
