@@ -890,11 +890,12 @@ def evidence_html(table: pd.DataFrame, label: str, n: int = 3, label_col: str = 
 
 
 def lexicon_summary(lex: Lexicon) -> pd.DataFrame:
-    """Per label: its name, definition, and how many strong, weak and exclusion entries the lexicon holds."""
+    """Per label: its name, and how many strong, weak, actor and exclusion entries and combination rules it has."""
     rows = []
     for lab in lex.labels:
         rows.append({"label": lab, "name": lex.info[lab]["name"],
                      "strong cues": len(lex.cues_of(lab, "strong")), "weak cues": len(lex.cues_of(lab, "weak")),
+                     "actor cues": len(lex.cues_of(lab, "actor")),
                      "exclusions": len(lex.cues_of(lab, "exclude")),
                      "combination rules": len(lex.combos.get(lab, []))})
     return pd.DataFrame(rows)
