@@ -424,7 +424,7 @@ def label_sentence(doc: Doc, span: Span, keys: Sequence[frozenset[str]], lex: Le
             weights[m.cue.expr] = m.cue.weight
             spans.add((m.start, m.end))
             evidence.append(m)
-        actors = {e for e, m in zip(weights, evidence) if m.cue.kind == "actor"}
+        actors = {e for e, m in zip(weights, evidence, strict=True) if m.cue.kind == "actor"}
         score = sum(w for e, w in weights.items() if e not in actors)
         score += min(sum(weights[e] for e in actors), lex.actor_cap)
         for groups, w in lex.combos.get(label, []):
