@@ -37,6 +37,7 @@ import pandas as pd
 import yaml
 from spacy.tokens import Doc, Span, Token
 
+from .display import md_escape
 from .paths import lexicon
 from .tables import iter_sentences
 
@@ -658,13 +659,13 @@ def describe_profiles(profile: pd.DataFrame, documents: pd.DataFrame | None = No
         d = profile["doc_id"].iloc[0]
         top = profile.sort_values("share", ascending=False).head(3)
         items = ", ".join(f"{r.frame} ({_pct(r.share)})" for r in top.itertuples() if r.n_sentences)
-        return f"One article ({_md(d)}): its main frames are {items}."
+        return f"One article ({md_escape(d)}): its main frames are {items}."
     for frame, grp in profile.groupby("frame", sort=False):
         if grp["n_sentences"].sum() == 0:
             continue
         best = grp.sort_values("share", ascending=False).iloc[0]
         mean = grp["share"].mean()
-        lines.append((best["share"] - mean, f"- **{frame}** weighs most in {_md(best['doc_id'])} "
+        lines.append((best["share"] - mean, f"- **{frame}** weighs most in {md_escape(best['doc_id'])} "
                       f"({_pct(best['share'])} of its sentences, corpus mean {_pct(mean)})"))
     lines.sort(key=lambda x: -x[0])
     return "Where each frame stands out most (largest gap to the mean first):\n\n" + "\n".join(x[1] for x in lines[:5])
@@ -692,10 +693,6 @@ def describe_devices(devices: pd.DataFrame, sentences: pd.DataFrame) -> str:
             f"By family: {', '.join(items)}.")
 
 
-def _md(text: object) -> str:
-    from .display import md_escape
-
-    return md_escape(text)
 
 
 # --------------------------------------------------------------------------- figures

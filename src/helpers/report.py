@@ -192,7 +192,6 @@ def summary_facts(corpus) -> list[str]:
     if sources:
         head += f", from {len(sources)} source{'s' if len(sources) != 1 else ''} ({e(', '.join(sources[:5]))}{', ...' if len(sources) > 5 else ''})"
     facts.append(head + ".")
-    n_sent = max(len(corpus.sentences), 1)
     for label, compute in (("frames", lambda: corpus.frames), ("arguments", lambda: corpus.arguments),
                            ("entities", lambda: corpus.entities)):
         try:
@@ -201,9 +200,13 @@ def summary_facts(corpus) -> list[str]:
             facts.append(f"The {label} could not be computed ({e(type(exc).__name__)}).")
             continue
         if label == "frames":
+            from .framing import frame_prevalence
+
+            prev = frame_prevalence(df, corpus.sentences) if len(df) else df
             if len(df):
-                top = df.groupby("frame")["sent_id"].size().sort_values(ascending=False).head(3)
-                parts = [f"<b>{e(f)}</b> ({n} sentences, {100 * n / n_sent:.0f}%)" for f, n in top.items()]
+                top = prev[prev["n_sentences"] > 0].head(3)
+                parts = [f"<b>{e(r.frame)}</b> ({r.n_sentences} sentences, {100 * r.share_sentences:.0f}%)"
+                         for r in top.itertuples()]
                 facts.append("Most frequent frames: " + ", ".join(parts) + ".")
             else:
                 facts.append("No frame was detected.")
@@ -218,7 +221,9 @@ def summary_facts(corpus) -> list[str]:
             else:
                 facts.append("No argument for or against open-source AI was detected.")
         else:
-            ents = df[df["type"].isin(["PER", "ORG", "LOC", "PRODUCT"])] if len(df) else df
+            from .entities import scored
+
+            ents = scored(df)
             if len(ents):
                 top = ents.groupby(["canonical", "type"]).size().sort_values(ascending=False).head(5)
                 facts.append("Most named actors: " + ", ".join(f"<b>{e(c)}</b> ({e(t)}, {n})" for (c, t), n in top.items()) + ".")
@@ -259,7 +264,7 @@ def write_index(corpus, result: ReportResult) -> Path:
                 figs.append(f"<figure>{_img_tag(p, caption)}<figcaption>{e(caption)} "
                             f"(<a href='figures/{e(p.name)}'>PNG</a>, <a href='figures/{e(p.with_suffix('.svg').name)}'>SVG</a>)"
                             f"</figcaption></figure>")
-    problems = [p for p in corpus.problems]
+    problems = corpus.problems
     prob_html = "".join(f"<li>{e(p.path)}: {e(p.reason)}</li>" for p in problems[:50])
     page = f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

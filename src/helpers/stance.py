@@ -36,7 +36,6 @@ Public surface:
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -880,16 +879,17 @@ def stance_frame_counts(arguments: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def _stance_counts(index, stance: pd.Series) -> pd.DataFrame:
+    """Counts of pro, con and none per value of index (all three columns, in that order, even when absent)."""
+    return pd.crosstab(index, stance).reindex(columns=list(STANCES), fill_value=0)
+
+
 def article_balance(stances: pd.DataFrame) -> pd.DataFrame:
     """Per article: counts and shares of pro, con and none sentences, and the net balance (pro - con) / sentences."""
     cols = ["doc_id", "n_sentences", "pro", "con", "none", "pro_share", "con_share", "none_share", "balance"]
     if stances is None or len(stances) == 0:
         return pd.DataFrame(columns=cols)
-    counts = pd.crosstab(stances["doc_id"], stances["stance"])
-    for s in STANCES:
-        if s not in counts.columns:
-            counts[s] = 0
-    counts = counts[list(STANCES)]
+    counts = _stance_counts(stances["doc_id"], stances["stance"])
     n = counts.sum(axis=1)
     out = counts.assign(n_sentences=n)
     for s in STANCES:
@@ -934,11 +934,7 @@ def actor_stance(stances: pd.DataFrame, entities: pd.DataFrame | None, min_menti
     merged = ents.merge(stances[["doc_id", "sent_id", "stance"]], on=["doc_id", "sent_id"], how="inner")
     if len(merged) == 0:
         return pd.DataFrame(columns=cols)
-    table = pd.crosstab([merged["canonical"], merged["type"]], merged["stance"])
-    for s in STANCES:
-        if s not in table.columns:
-            table[s] = 0
-    table = table[list(STANCES)].reset_index()
+    table = _stance_counts([merged["canonical"], merged["type"]], merged["stance"]).reset_index()
     table.columns.name = None
     # one type per entity: its most frequent
     table = table.sort_values(["canonical", "pro"]).groupby("canonical", as_index=False).agg(
@@ -965,11 +961,7 @@ def speaker_stance(stances: pd.DataFrame, quotes: pd.DataFrame | None) -> pd.Dat
     merged = q.merge(stances[["doc_id", "sent_id", "stance"]], on=["doc_id", "sent_id"], how="inner")
     if len(merged) == 0:
         return pd.DataFrame(columns=cols)
-    table = pd.crosstab(merged["speaker"], merged["stance"])
-    for s in STANCES:
-        if s not in table.columns:
-            table[s] = 0
-    table = table[list(STANCES)]
+    table = _stance_counts(merged["speaker"], merged["stance"])
     table["quotes"] = table.sum(axis=1)
     table = table.sort_values(["quotes", "pro"], ascending=False).reset_index()
     table.columns.name = None
@@ -997,10 +989,9 @@ def cue_counts(arguments: pd.DataFrame, stance: str | None = None, n: int = 15) 
 
 def _plain(text: object, max_len: int = 45) -> str:
     """Text safe for a matplotlib label: one line, shortened, '$' escaped (no mathtext)."""
-    s = re.sub(r"\s+", " ", str(text)).strip()
-    if len(s) > max_len:
-        s = s[: max_len - 1].rstrip() + "…"
-    return s.replace("$", r"\$")
+    from .viz import short_label
+
+    return short_label(text, max_len).replace("$", r"\$")
 
 
 def article_labels(documents: pd.DataFrame | None, doc_ids: Iterable[str], max_len: int = 45) -> dict[str, str]:
@@ -1189,11 +1180,7 @@ def rule_counts(stances: pd.DataFrame) -> pd.DataFrame:
     ex = ex[ex["rule"] != ""]
     if len(ex) == 0:
         return pd.DataFrame(columns=cols)
-    table = pd.crosstab(ex["rule"], ex["stance"])
-    for s in STANCES:
-        if s not in table.columns:
-            table[s] = 0
-    table = table[list(STANCES)]
+    table = _stance_counts(ex["rule"], ex["stance"])
     table = table.loc[table.sum(axis=1).sort_values(ascending=False).index].reset_index()
     table.columns.name = None
     return table[cols]
