@@ -879,6 +879,59 @@ def stance_frame_counts(arguments: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def overview_remarks(stances: pd.DataFrame) -> str:
+    """Markdown: how many sentences argue for and against, which side dominates, how arguments reach open AI."""
+    from .display import md_escape
+
+    n = len(stances)
+    if n == 0:
+        return "**This corpus has no sentence to analyse**: every section below is empty."
+    counts = stances["stance"].value_counts().reindex(["pro", "con", "none"], fill_value=0)
+    n_docs = stances["doc_id"].nunique()
+    lines = [f"- **{n}** sentences in **{n_docs}** article(s): **{counts['pro']}** pro ({counts['pro'] / n:.0%}), "
+             f"**{counts['con']}** con ({counts['con'] / n:.0%}), {counts['none']} none ({counts['none'] / n:.0%})."]
+    if counts["pro"] + counts["con"] == 0:
+        lines.append("- No sentence argues for or against open-source AI in this corpus.")
+    else:
+        ratio = counts["pro"] / max(1, counts["con"])
+        side = "for" if counts["pro"] > counts["con"] else "against" if counts["con"] > counts["pro"] else None
+        if side:
+            lines.append(f"- Arguments **{side}** open-source AI dominate "
+                         f"({max(counts['pro'], counts['con'])} against {min(counts['pro'], counts['con'])} sentences"
+                         + (f", a ratio of {ratio:.1f} to 1" if side == 'for' and counts['con'] else "") + ").")
+        else:
+            lines.append("- Arguments for and against are equally frequent.")
+        by_target = stances[stances["stance"] != "none"]["target"].value_counts()
+        if len(by_target):
+            lines.append("- How the arguments are tied to open AI: " + ", ".join(
+                f"{md_escape(k)} {v}" for k, v in by_target.items())
+                + " (*direct*: the sentence names open or closed AI; *anaphor*/*nearby*: a preceding sentence "
+                  "did; *article*: the article is about open AI).")
+    return "\n".join(lines)
+
+
+def balance_extremes(balance: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The most favourable and the most critical article of an article_balance table (non-empty)."""
+    top_pro = balance.sort_values(["balance", "pro"], ascending=False).iloc[0]
+    top_con = balance.sort_values(["balance", "con"], ascending=[True, False]).iloc[0]
+    return top_pro, top_con
+
+
+def balance_remarks(balance: pd.DataFrame) -> str:
+    """Markdown: the most favourable and most critical articles, and how many carry both sides."""
+    from .display import md_escape
+
+    top_pro, top_con = balance_extremes(balance)
+    lines = [f"- Most favourable article: `{md_escape(top_pro['doc_id'])}` "
+             f"({int(top_pro['pro'])} pro, {int(top_pro['con'])} con of {int(top_pro['n_sentences'])} sentences)."]
+    if len(balance) > 1 or top_con["con"]:
+        lines.append(f"- Most critical article: `{md_escape(top_con['doc_id'])}` "
+                     f"({int(top_con['pro'])} pro, {int(top_con['con'])} con of {int(top_con['n_sentences'])} sentences).")
+    mixed = balance[(balance["pro"] > 0) & (balance["con"] > 0)]
+    lines.append(f"- {len(mixed)} of {len(balance)} article(s) carry arguments of both sides.")
+    return "\n".join(lines)
+
+
 def _stance_counts(index, stance: pd.Series) -> pd.DataFrame:
     """Counts of pro, con and none per value of index (all three columns, in that order, even when absent)."""
     return pd.crosstab(index, stance).reindex(columns=list(STANCES), fill_value=0)

@@ -12,6 +12,7 @@ every notebook.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -101,6 +102,22 @@ def save_figure(fig: plt.Figure, name: str, output_dir: str | Path | None) -> di
         fig.savefig(path, bbox_inches="tight")
         paths[ext] = path
     return paths
+
+def show_figure(fig: plt.Figure | None, name: str, output_dir: str | Path | None) -> dict[str, Path]:
+    """In a notebook: save fig (see save_figure), display it once, and close it. Nothing for fig None."""
+    if fig is None:
+        return {}
+    from IPython.display import display
+
+    paths = save_figure(fig, name, output_dir)
+    display(fig)
+    plt.close(fig)
+    return paths
+
+
+def figure_saver(output_dir: str | Path | None, prefix: str = "") -> Callable[[plt.Figure | None, str], dict[str, Path]]:
+    """save(fig, name) for a notebook: show_figure with the notebook's prefix ("02_") and output folder."""
+    return lambda fig, name: show_figure(fig, f"{prefix}{name}", output_dir)
 
 
 # --------------------------------------------------------------------------- chart functions
