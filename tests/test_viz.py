@@ -111,3 +111,18 @@ def test_many_articles_stay_readable() -> None:
     assert fig.get_figheight() < 8  # a histogram, not 80 bars
     fig = viz.wordcloud_grid({f"d{i}": {"x": 1} for i in range(30)}, max_parts=6)
     assert sum(1 for ax in fig.axes if ax.images) == 6
+
+
+def test_figure_saver_saves_and_closes(tmp_path) -> None:
+    import matplotlib.pyplot as plt
+
+    from helpers import viz
+
+    save = viz.figure_saver(tmp_path, prefix="09_")
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    paths = save(fig, "line")
+    assert paths["png"] == tmp_path / "figures" / "09_line.png" and paths["png"].stat().st_size > 0
+    assert paths["svg"].exists()
+    assert not plt.fignum_exists(fig.number)
+    assert save(None, "nothing") == {}

@@ -109,10 +109,9 @@ class Cleaned:
     removed: list[Removed] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def removed_text(self) -> str:
-        """All removed pieces, one per line, with their reasons."""
-        return "\n".join(f"[{r.reason}] {r.text}" for r in self.removed)
+    def removed_text(self, sep: str = "\n") -> str:
+        """All removed pieces with their reasons ("[reason] text"), joined by sep."""
+        return sep.join(f"[{r.reason}] {r.text}" for r in self.removed)
 
 
 def _n_words(line: str) -> int:

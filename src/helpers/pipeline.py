@@ -108,9 +108,6 @@ class Corpus:
 
         return stance.arguments_table(self.stances)
 
-    def doc_ids(self) -> list[str]:
-        return list(self.docs)
-
     def summary(self) -> str:
         """A few lines: articles read, skipped with reasons, duplicates, sentences, tokens, seconds."""
         skipped = [p for p in self.problems if p.severity == "skipped"]
@@ -212,7 +209,7 @@ def _documents_table(prepared: dict[str, PreparedArticle], docs: dict[str, Doc],
             "n_tokens": sum(1 for t in doc if not t.is_punct and not t.is_space),
             "format": a.fmt, "encoding": a.encoding, "model": model_of.get(doc_id, ""),
             "n_chars": len(c.text), "n_removed": len(c.removed),
-            "removed": " || ".join(f"[{r.reason}] {r.text}" for r in c.removed),
+            "removed": c.removed_text(" || "),
             "duplicate_of": dup_ids.get(doc_id, ""),
         })
     return pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)

@@ -27,11 +27,6 @@ def iter_sentences(doc: Doc) -> Iterator[tuple[int, Span]]:
         sid += 1
 
 
-def sentence_index(docs: Mapping[str, Doc]) -> dict[tuple[str, int], Span]:
-    """(doc_id, sent_id) -> sentence span, for all documents."""
-    return {(d, sid): span for d, doc in docs.items() for sid, span in iter_sentences(doc)}
-
-
 def token_sentence_ids(doc: Doc) -> list[int]:
     """For each token of doc, the sent_id of its sentence (-1 for whitespace between sentences)."""
     ids = [-1] * len(doc)
