@@ -11,7 +11,7 @@ OUT    ?= reports/$(NAME)
 STAMP  := $(VENV)/.setup-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report export test test-browser lab lint bench score clean
+.PHONY: help setup report export test test-browser lab lint bench score press-gold clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}'
@@ -34,6 +34,9 @@ export: $(STAMP) ## export the tables of CORPUS as CSV to $(OUT)/tables
 
 score: export ## score the export of CORPUS against the gold (data/annotations/seeds.jsonl)
 	$(BIN)/python -m helpers score $(OUT)/tables data/annotations/seeds.jsonl
+
+press-gold: $(STAMP) ## rebuild the coded press gold (data/processed/press_gold.jsonl) from texts in data/external/press_ai
+	$(BIN)/python -m helpers.annotations rebuild
 
 test: $(STAMP) ## run the test suite (unit tests, then the notebooks on the fixture corpus)
 	$(BIN)/python -m pytest -q

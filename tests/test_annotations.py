@@ -1,0 +1,60 @@
+"""The press manifest holds no text and rebuilds the gold from texts gathered again."""
+import json
+
+from helpers import annotations
+
+TEXT = "URL: https://exemple.fr/a\nSOURCE: exemple.fr\n\nTitre de l'article\nMeta publie Llama. Le modèle est ouvert.\n"
+
+
+def _gold(text: str) -> list[dict]:
+    sents = []
+    for i, t in enumerate(["Titre de l'article", "Meta publie Llama.", "Le modèle est ouvert."]):
+        a = text.index(t)
+        sents.append({"i": i, "start": a, "end": a + len(t), "text": t, "boilerplate": False,
+                      "stance": "pro" if i == 2 else "none", "frames": [], "devices": []})
+    return [{"doc": "a001.txt", "url": "https://exemple.fr/a", "source": "exemple.fr",
+             "relevance": "on_topic", "split": "train", "sentences": sents,
+             "entities": [{"name": "Meta", "type": "ORG", "aliases": []}]}]
+
+
+def test_manifest_has_no_text_and_rebuilds_exactly(tmp_path):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a001.txt").write_text(TEXT, encoding="utf-8")
+    entries = annotations.make_manifest(_gold(TEXT), texts)
+    dumped = json.dumps(entries, ensure_ascii=False)
+    assert "Meta publie Llama" not in dumped and "modèle est ouvert" not in dumped
+    manifest = tmp_path / "manifest.jsonl"
+    manifest.write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+    # gathered again under another name
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / "page.txt").write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "gold.jsonl"
+    rep = annotations.rebuild(manifest, again, out)
+    assert rep.exact == ["a001.txt"] and not rep.missing
+    gold = annotations.load_press_gold(out)
+    assert [s["text"] for s in gold[0]["sentences"]] == [s["text"] for s in _gold(TEXT)[0]["sentences"]]
+    assert gold[0]["sentences"][2]["stance"] == "pro"
+
+
+def test_changed_text_is_realigned_or_reported(tmp_path):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a001.txt").write_text(TEXT, encoding="utf-8")
+    manifest = tmp_path / "manifest.jsonl"
+    manifest.write_text(json.dumps(annotations.make_manifest(_gold(TEXT), texts)[0]) + "\n", encoding="utf-8")
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    (changed / "x.txt").write_text(TEXT.replace("\n\n", "\n\nAccepter les cookies\n"), encoding="utf-8")
+    rep = annotations.rebuild(manifest, changed, tmp_path / "g.jsonl")
+    assert rep.realigned == ["a001.txt"]
+    g = annotations.load_press_gold(tmp_path / "g.jsonl")[0]
+    assert g["sentences"][1]["text"] == "Meta publie Llama."
+    lost = tmp_path / "lost"
+    lost.mkdir()
+    (lost / "y.txt").write_text(TEXT.replace("Llama", "Mistral"), encoding="utf-8")
+    rep = annotations.rebuild(manifest, lost, tmp_path / "h.jsonl")
+    assert rep.missing and "changed too much" in rep.missing[0][1]
+    rep = annotations.rebuild(manifest, tmp_path / "nowhere", tmp_path / "i.jsonl")
+    assert rep.missing and "no text" in rep.missing[0][1]
