@@ -58,3 +58,23 @@ def test_changed_text_is_realigned_or_reported(tmp_path):
     assert rep.missing and "changed too much" in rep.missing[0][1]
     rep = annotations.rebuild(manifest, tmp_path / "nowhere", tmp_path / "i.jsonl")
     assert rep.missing and "no text" in rep.missing[0][1]
+
+
+def test_committed_manifest_is_text_free_and_follows_the_codebook():
+    path = annotations.MANIFEST
+    entries = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    assert len(entries) >= 80
+    frames = {"innovation", "access", "transparency", "community", "economy", "geopolitics",
+              "security", "regulation", "ethics", "competition"}
+    for e in entries:
+        assert e["relevance"] in {"on_topic", "ai_general", "off_topic"} and e["split"] in {"train", "final_test"}
+        assert len(e["sha256"]) == 64 and e["url"].startswith("http")
+        for s in e["sentences"]:
+            assert "text" not in s and s["stance"] in {"pro", "con", "none"}
+            assert set(s["frames"]) <= frames and s["end"] > s["start"]
+            if s["boilerplate"] or e["relevance"] != "on_topic":
+                assert s["stance"] == "none" and not s["frames"]
+        for ent in e["entities"]:
+            assert ent["type"] in {"PER", "ORG", "LOC", "PRODUCT"}
+    urls = [e["url"] for e in entries]
+    assert len(set(urls)) == len(urls)

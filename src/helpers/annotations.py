@@ -67,7 +67,8 @@ def make_manifest(gold: list[dict], texts_dir: Path) -> list[dict]:
             row["n_words"] = len(words(s["text"]))
             row["words_sha256"] = words_hash(s["text"])
             sents.append(row)
-        title = art["sentences"][0]["text"] if art["sentences"] else ""
+        body = [s for s in art["sentences"] if not s.get("boilerplate")]
+        title = body[0]["text"] if body else ""
         out.append({
             "doc": art["doc"], "url": art.get("url", ""), "source": art.get("source", ""),
             "title": title if len(title) <= 200 else title[:200],
