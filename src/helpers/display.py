@@ -71,3 +71,63 @@ def md_escape(text: object) -> str:
     """Escape text from the corpus for Markdown: HTML-escaped, and Markdown control characters neutralised."""
     s = html.escape(str(text))
     return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", s)
+
+
+# --------------------------------------------------------------------------- interactive tables
+
+TABLE_OPTIONS = {"classes": "display compact", "column_filters": "footer", "maxBytes": 0, "showIndex": False,
+                 "style": "width:100%;margin:0;caption-side:top", "lengthMenu": [10, 25, 100, 500]}
+_tables_ready = False
+
+
+def init_tables() -> None:
+    """Load the interactive-table library into the notebook, offline (its JavaScript is embedded once in
+    the page: no CDN, the HTML stays self-contained). show_table calls it; calling it again does nothing."""
+    global _tables_ready
+    if _tables_ready:
+        return
+    from itables import init_notebook_mode
+
+    init_notebook_mode(all_interactive=False, connected=False)
+    _tables_ready = True
+
+
+def _plain(text: object) -> str:
+    return re.sub(r"[<>&\"]", "", str(text))
+
+
+def table_html(df: pd.DataFrame, max_rows: int = 500, caption: str | None = None,
+               full_table_path: str | None = None) -> tuple[str, str]:
+    """(table HTML, note) for show_table: at most max_rows rows; cell text is escaped by the table
+    library (HTML in article text is shown as text, never run); the note says where the full table is."""
+    from itables import to_html_datatable
+
+    shown = df.head(max_rows) if max_rows and len(df) > max_rows else df
+    note = ""
+    if len(shown) < len(df):
+        note = f"First {len(shown)} of {len(df)} rows shown"
+        note += f"; the full table is `{md_escape(full_table_path)}`." if full_table_path else "."
+    elif full_table_path:
+        note = f"All {len(df)} rows; also in `{md_escape(full_table_path)}`."
+    options = dict(TABLE_OPTIONS)
+    if len(shown) <= 10:
+        options.pop("lengthMenu")
+    body = to_html_datatable(shown.reset_index(drop=True), caption=_plain(caption) if caption else None,
+                             connected=False, allow_html=False, **options)
+    return body, note
+
+
+def show_table(df: pd.DataFrame, max_rows: int = 500, caption: str | None = None,
+               full_table_path: str | None = None) -> None:
+    """An interactive table (search, sort, page, a filter box under each column) of at most max_rows
+    rows, with a line saying where the full table is when rows were left out."""
+    from IPython.display import HTML, display
+
+    if df is None or len(df) == 0:
+        show_markdown(f"_{md_escape(caption or 'Table')}: no row._")
+        return
+    init_tables()
+    body, note = table_html(df, max_rows=max_rows, caption=caption, full_table_path=full_table_path)
+    display(HTML(body))
+    if note:
+        show_markdown(f"_{note}_")
