@@ -69,7 +69,7 @@ def show_markdown(text: str) -> None:
 
 def md_escape(text: object) -> str:
     """Escape text from the corpus for Markdown: HTML-escaped, and Markdown control characters neutralised."""
-    s = html.escape(str(text))
+    s = html.escape(str(text), quote=False)  # quotes are harmless in Markdown text ("L'Humanité" stays readable)
     return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", s)
 
 
@@ -112,6 +112,11 @@ def table_html(df: pd.DataFrame, max_rows: int = 500, caption: str | None = None
     options = dict(TABLE_OPTIONS)
     if len(shown) <= 10:
         options.pop("lengthMenu")
+    defs: list[dict[str, object]] = [{"className": "dt-left", "targets": "_all"}]
+    long_cols = [i for i, c in enumerate(shown.columns) if str(c) in ("text", "quote", "sentence")]
+    if long_cols:
+        defs.append({"width": "45%", "targets": long_cols})
+    options["columnDefs"] = defs
     body = to_html_datatable(shown.reset_index(drop=True), caption=_plain(caption) if caption else None,
                              connected=False, allow_html=False, **options)
     return body, note
