@@ -275,9 +275,17 @@ def test_notebook_runs_on_fixture_corpus_with_exports(run_notebook, tmp_path) ->
     assert not errors
     text = json.dumps(nb)
     assert "Period: **month**" in text  # 2023-08 to 2025-08: months
+    assert "14 outlets" in text and "dated 2023-08-24 to 2025-08-06" in text
     figures = tmp_path / "output" / "figures"
     for name in ("articles_over_time", "frames_by_outlet", "frames_over_time", "stance_by_outlet", "keyness_outlet"):
         assert (figures / f"06_{name}.png").exists(), name
     counts = pd.read_csv(tmp_path / "output" / "tables" / "06_article_counts.csv")
     assert counts["total"].sum() == 20 and {"Le Monde", "Le Figaro", "Le Devoir", "L'Humanité"} <= set(counts.columns)
     assert "DeepSeek-R1" in text  # an event of the span is named
+
+
+def test_span_summary() -> None:
+    d = docs([("a", "2025-01-29", "Le Monde"), ("b", "2025-02-02", ""), ("c", "", "Le Point"), ("e", "2025-02-05", "Le Monde")])
+    assert trends.span_summary(trends.doc_groups(d)) == (
+        "2 outlets (Le Monde 2, Le Point 1); 1 article without a source; 1 undated article; "
+        "dated 2025-01-29 to 2025-02-05, 2 months (2025-01: 1, 2025-02: 2).")

@@ -115,6 +115,28 @@ def article_counts(groups: pd.DataFrame) -> pd.DataFrame:
     return t
 
 
+def span_summary(groups: pd.DataFrame) -> str:
+    """One Markdown line: outlets, articles without source or date, the span and the articles per month."""
+    from .display import md_escape
+
+    outlets = groups.loc[groups["outlet"] != NO_SOURCE, "outlet"].value_counts()
+    dated = groups["date"].dropna()
+    parts = [f"{len(outlets)} outlet{'s' if len(outlets) != 1 else ''}"
+             + (" (" + ", ".join(f"{md_escape(o)} {n}" for o, n in outlets.head(8).items())
+                + (", ..." if len(outlets) > 8 else "") + ")" if len(outlets) else "")]
+    no_source, undated = int((groups["outlet"] == NO_SOURCE).sum()), len(groups) - int(dated.size)
+    if no_source:
+        parts.append(f"{no_source} article{'s' if no_source != 1 else ''} without a source")
+    if undated:
+        parts.append(f"{undated} undated article{'s' if undated != 1 else ''}")
+    if len(dated):
+        months = dated.dt.strftime("%Y-%m").value_counts().sort_index()
+        parts.append(f"dated {dated.min():%Y-%m-%d} to {dated.max():%Y-%m-%d}, {len(months)} month"
+                     f"{'s' if len(months) != 1 else ''}"
+                     + (" (" + ", ".join(f"{m}: {n}" for m, n in months.items()) + ")" if len(months) <= 24 else ""))
+    return "; ".join(parts) + "."
+
+
 # --------------------------------------------------------------------------- shares with intervals
 
 def wilson_interval(k: object, n: object, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
