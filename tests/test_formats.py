@@ -176,3 +176,17 @@ def test_export_iramuteq_command(tmp_path) -> None:
     r = subprocess.run([sys.executable, "-m", "helpers", "export-iramuteq", str(tmp_path / "missing"), str(out)],
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "not found" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_reader_failure_becomes_a_problem_naming_the_file(tmp_path, monkeypatch) -> None:
+    shutil.copy(EXPORTS / "europresse_article.html", tmp_path)
+    shutil.copy(EXPORTS / "factiva_fields.html", tmp_path)
+
+    def broken(text):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(europresse, "parse", broken)
+    result = read_folder(tmp_path)
+    reasons = {p.path: p.reason for p in result.problems}
+    assert reasons["europresse_article.html"] == "could not read this export (IndexError: list index out of range)"
+    assert len(result.articles) == 2  # the Factiva file is still read

@@ -321,12 +321,17 @@ def _read_export(path: Path, rel: str, suffix: str, problems: list[Problem]) -> 
     None when the file is an ordinary page or text."""
     from . import formats
 
-    if suffix == ".rtf":
-        return formats.read_rtf(path.read_bytes(), rel, problems)
-    text, enc = decode_bytes(path.read_bytes())
-    if suffix == ".txt":
-        return formats.read_iramuteq(text, rel, enc, problems) if formats.is_iramuteq(text) else None
-    return formats.read_html_export(text, rel, enc, problems)
+    try:
+        if suffix == ".rtf":
+            return formats.read_rtf(path.read_bytes(), rel, problems)
+        text, enc = decode_bytes(path.read_bytes())
+        if suffix == ".txt":
+            return formats.read_iramuteq(text, rel, enc, problems) if formats.is_iramuteq(text) else None
+        return formats.read_html_export(text, rel, enc, problems)
+    except (OSError, DecodeError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a malformed export is reported by name, the run goes on
+        raise DecodeError(f"could not read this export ({type(exc).__name__}: {exc})") from exc
 
 
 def _read_html_file(path: Path, rel: str) -> Article:
