@@ -104,11 +104,12 @@ def table_html(df: pd.DataFrame, max_rows: int = 500, caption: str | None = None
 
     shown = df.head(max_rows) if max_rows and len(df) > max_rows else df
     note = ""
+    path = str(full_table_path or "").replace("`", "")  # shown in a code span: no Markdown escapes there
     if len(shown) < len(df):
         note = f"First {len(shown)} of {len(df)} rows shown"
-        note += f"; the full table is `{md_escape(full_table_path)}`." if full_table_path else "."
-    elif full_table_path:
-        note = f"All {len(df)} rows; also in `{md_escape(full_table_path)}`."
+        note += f"; the full table is `{path}`." if path else "."
+    elif path:
+        note = f"All {len(df)} rows; also in `{path}`."
     options = dict(TABLE_OPTIONS)
     if len(shown) <= 10:
         options.pop("lengthMenu")
