@@ -16,7 +16,8 @@ from .conftest import FIXTURE_CORPUS, TEST_MODEL
 
 HOSTILE = ("Un article piégé sur l'IA open source <script>alert('xss')</script> et "
            "<img src=x onerror=alert(1)> publié par des chercheurs. Les modèles ouverts de Meta progressent "
-           "vite selon la communauté des développeurs.")
+           "vite selon la communauté des développeurs. Pour <script>alert('xss')</script> Mistral AI, les modèles "
+           "ouverts renforcent la souveraineté numérique de l'Europe face à la Chine et aux États-Unis.")
 
 
 @pytest.fixture(scope="module")
@@ -63,6 +64,13 @@ def test_hostile_text_is_escaped(report) -> None:
         text = page.read_text(encoding="utf-8")
         assert "<script>alert('xss')</script>" not in text, page.name
         assert "<img src=x onerror" not in text, page.name
+    # the interactive tables (itables) embed their rows as JSON: the hostile text is escaped there too
+    interactive = [p for p in pages if "itables" in p.read_text(encoding="utf-8")]
+    assert {f"{n}.html" for n in ("02_entities", "03_framing", "04_arguments", "06_trends")} <= {p.name for p in interactive}
+    for page in interactive:
+        text = page.read_text(encoding="utf-8")
+        assert "onerror=alert" not in text.replace("&lt;img src=x onerror=alert", ""), page.name
+    assert any("&lt;script&gt;alert(" in p.read_text(encoding="utf-8") for p in interactive)
 
 
 @pytest.mark.notebook
@@ -123,5 +131,40 @@ def test_pages_in_a_real_browser(report, tmp_path_factory) -> None:
                 assert stats["broken"] == 0, (name, stats)
                 if not name.startswith("05_"):
                     assert stats["visible"] >= 1, (name, stats)
+        finally:
+            browser.close()
+
+
+@pytest.mark.browser
+@pytest.mark.notebook
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed: `make test-browser` installs it from Debian")
+def test_interactive_tables_search_offline_in_a_real_browser(report) -> None:
+    """The itables of 06 initialise offline (no request leaves the page) and the search box filters rows."""
+    from playwright.sync_api import sync_playwright
+
+    _, out, _ = report
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            outside: list[str] = []
+            page.on("request", lambda req: outside.append(req.url) if req.url.startswith("http") else None)
+            page.goto((out / "06_trends.nocode.html").as_uri())
+            page.wait_for_selector(".dt-container table.dataTable", timeout=30_000)
+            tables = page.locator(".dt-container")
+            assert tables.count() >= 4
+            evidence = tables.last  # the arguments table of section 7
+            before = evidence.locator("tbody tr").count()
+            evidence.locator("input[type=search]").first.fill("Mistral")
+            page.wait_for_timeout(500)
+            rows = evidence.locator("tbody tr")
+            texts = [rows.nth(i).inner_text() for i in range(rows.count())]
+            assert texts and all("mistral" in t.lower() for t in texts), texts
+            assert len(texts) <= before
+            assert evidence.locator("tfoot input, tfoot select").count() >= 1  # a filter under each column
+            evidence.scroll_into_view_if_needed()
+            page.screenshot(path=str(out / "screenshots" / "06_search_mistral.png") if (out / "screenshots").is_dir()
+                            else str(out / "06_search_mistral.png"))
+            assert not outside, outside
         finally:
             browser.close()

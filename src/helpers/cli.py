@@ -3,6 +3,7 @@
     python -m helpers export CORPUS_DIR OUT_DIR [--model M]   tables of CODEBOOK.md section 7
     python -m helpers report CORPUS_DIR [--out DIR]           every notebook rendered to HTML
     python -m helpers score EXPORT_DIR GOLD.jsonl             the reference scorer
+    python -m helpers export-iramuteq CORPUS_DIR OUT.txt      cleaned texts as an IRaMuTeQ corpus
 """
 
 from __future__ import annotations
@@ -75,6 +76,33 @@ def _score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_iramuteq(args: argparse.Namespace) -> int:
+    from .formats.iramuteq import write_iramuteq
+    from .pipeline import prepare
+
+    corpus_dir = Path(args.corpus_dir)
+    if not corpus_dir.is_dir():
+        print(f"error: corpus folder not found: {corpus_dir}", file=sys.stderr)
+        return 2
+    prepared, problems, duplicates, _ = prepare(corpus_dir)  # load and clean only: no parsing needed
+    dup = {d.doc_id for d in duplicates}
+    items = [({"doc_id": d, "source": p.article.source, "date": p.article.date, "lang": p.article.lang},
+              p.cleaned.text) for d, p in prepared.items() if d not in dup]
+    for p in problems:
+        print(f"  {p}", file=sys.stderr)
+    if not items:
+        print(f"error: no article could be read in {corpus_dir}", file=sys.stderr)
+        return 1
+    try:
+        n = write_iramuteq(items, args.out)
+    except OSError as exc:
+        print(f"error: cannot write {args.out} ({exc.strerror or exc})", file=sys.stderr)
+        return 1
+    print(f"wrote {args.out}: {n} texts ({len(dup)} duplicates left out), variables *doc_ *source_ *date_ *am_ "
+          "*annee_ *lang_")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="helpers", description="Open-source AI media corpus tools")
@@ -97,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     sc.add_argument("gold")
     sc.add_argument("--json", default=None)
     sc.set_defaults(func=_score)
+    ir = sub.add_parser("export-iramuteq", help="write the cleaned texts of a corpus as an IRaMuTeQ corpus file")
+    ir.add_argument("corpus_dir")
+    ir.add_argument("out")
+    ir.set_defaults(func=_export_iramuteq)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     return args.func(args)

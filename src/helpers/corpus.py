@@ -25,7 +25,9 @@ from pathlib import Path
 
 import yaml
 
-ARTICLE_SUFFIXES = {".txt", ".md", ".html", ".htm", ".csv", ".jsonl"}
+from .outlets import fill_source
+
+ARTICLE_SUFFIXES = {".txt", ".md", ".html", ".htm", ".csv", ".jsonl", ".rtf"}
 METADATA_FILE = "metadata.csv"
 META_FIELDS = ("title", "author", "date", "source", "url", "lang")
 HEADER_KEYS = {
@@ -59,6 +61,7 @@ class Article:
     url: str = ""
     lang: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (reason, text) taken out by an export reader
 
     def meta(self) -> dict[str, str]:
         """The metadata fields as a dict."""
@@ -313,6 +316,24 @@ def _read_text_file(path: Path, rel: str) -> Article:
     return art
 
 
+def _read_export(path: Path, rel: str, suffix: str, problems: list[Problem]) -> list[Article] | None:
+    """Press-database exports (helpers.formats): Europresse/Factiva HTML, Factiva RTF, IRaMuTeQ .txt;
+    None when the file is an ordinary page or text."""
+    from . import formats
+
+    try:
+        if suffix == ".rtf":
+            return formats.read_rtf(path.read_bytes(), rel, problems)
+        text, enc = decode_bytes(path.read_bytes())
+        if suffix == ".txt":
+            return formats.read_iramuteq(text, rel, enc, problems) if formats.is_iramuteq(text) else None
+        return formats.read_html_export(text, rel, enc, problems)
+    except (OSError, DecodeError):
+        raise
+    except Exception as exc:  # noqa: BLE001 - a malformed export is reported by name, the run goes on
+        raise DecodeError(f"could not read this export ({type(exc).__name__}: {exc})") from exc
+
+
 def _read_html_file(path: Path, rel: str) -> Article:
     import trafilatura
 
@@ -441,7 +462,10 @@ def read_folder(folder: str | Path) -> LoadResult:
             if path.stat().st_size == 0:
                 problems.append(Problem(rel, "empty file"))
                 continue
-            if suffix in (".txt", ".md"):
+            exported = _read_export(path, rel, suffix, problems) if suffix in (".txt", ".html", ".htm", ".rtf") else None
+            if exported is not None:
+                found = exported
+            elif suffix in (".txt", ".md"):
                 found = [_read_text_file(path, rel)]
             elif suffix in (".html", ".htm"):
                 found = [_read_html_file(path, rel)]
@@ -466,5 +490,6 @@ def read_folder(folder: str | Path) -> LoadResult:
             if override:
                 _apply_meta(art, override, override=True)
             art.date = normalise_date(art.date)
+            art.source = fill_source(art.source, art.url)
             articles.append(art)
     return LoadResult(articles=articles, problems=problems, n_files=n_files)

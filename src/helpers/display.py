@@ -69,5 +69,71 @@ def show_markdown(text: str) -> None:
 
 def md_escape(text: object) -> str:
     """Escape text from the corpus for Markdown: HTML-escaped, and Markdown control characters neutralised."""
-    s = html.escape(str(text))
+    s = html.escape(str(text), quote=False)  # quotes are harmless in Markdown text ("L'Humanité" stays readable)
     return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", s)
+
+
+# --------------------------------------------------------------------------- interactive tables
+
+TABLE_OPTIONS = {"classes": "display compact", "column_filters": "footer", "maxBytes": 0, "showIndex": False,
+                 "style": "width:100%;margin:0;caption-side:top", "lengthMenu": [10, 25, 100, 500]}
+_tables_ready = False
+
+
+def init_tables() -> None:
+    """Load the interactive-table library into the notebook, offline (its JavaScript is embedded once in
+    the page: no CDN, the HTML stays self-contained). show_table calls it; calling it again does nothing."""
+    global _tables_ready
+    if _tables_ready:
+        return
+    from itables import init_notebook_mode
+
+    init_notebook_mode(all_interactive=False, connected=False)
+    _tables_ready = True
+
+
+def _plain(text: object) -> str:
+    return re.sub(r"[<>&\"]", "", str(text))
+
+
+def table_html(df: pd.DataFrame, max_rows: int = 500, caption: str | None = None,
+               full_table_path: str | None = None) -> tuple[str, str]:
+    """(table HTML, note) for show_table: at most max_rows rows; cell text is escaped by the table
+    library (HTML in article text is shown as text, never run); the note says where the full table is."""
+    from itables import to_html_datatable
+
+    shown = df.head(max_rows) if max_rows and len(df) > max_rows else df
+    note = ""
+    path = str(full_table_path or "").replace("`", "")  # shown in a code span: no Markdown escapes there
+    if len(shown) < len(df):
+        note = f"First {len(shown)} of {len(df)} rows shown"
+        note += f"; the full table is `{path}`." if path else "."
+    elif path:
+        note = f"All {len(df)} rows; also in `{path}`."
+    options = dict(TABLE_OPTIONS)
+    if len(shown) <= 10:
+        options.pop("lengthMenu")
+    defs: list[dict[str, object]] = [{"className": "dt-left", "targets": "_all"}]
+    long_cols = [i for i, c in enumerate(shown.columns) if str(c) in ("text", "quote", "sentence")]
+    if long_cols:
+        defs.append({"width": "45%", "targets": long_cols})
+    options["columnDefs"] = defs
+    body = to_html_datatable(shown.reset_index(drop=True), caption=_plain(caption) if caption else None,
+                             connected=False, allow_html=False, **options)
+    return body, note
+
+
+def show_table(df: pd.DataFrame, max_rows: int = 500, caption: str | None = None,
+               full_table_path: str | None = None) -> None:
+    """An interactive table (search, sort, page, a filter box under each column) of at most max_rows
+    rows, with a line saying where the full table is when rows were left out."""
+    from IPython.display import HTML, display
+
+    if df is None or len(df) == 0:
+        show_markdown(f"_{md_escape(caption or 'Table')}: no row._")
+        return
+    init_tables()
+    body, note = table_html(df, max_rows=max_rows, caption=caption, full_table_path=full_table_path)
+    display(HTML(body))
+    if note:
+        show_markdown(f"_{note}_")

@@ -24,6 +24,7 @@ from . import clean as clean_mod
 from . import corpus as corpus_mod
 from . import nlp as nlp_mod
 from . import tables
+from .outlets import fill_source
 
 log = logging.getLogger("helpers")
 
@@ -137,6 +138,8 @@ def prepare(corpus_dir: str | Path) -> tuple[dict[str, PreparedArticle], list[co
     prepared: dict[str, PreparedArticle] = {}
     for art in result.articles:
         cleaned = clean_mod.clean_text(art.text, {k: v for k, v in art.meta().items() if v})
+        if art.removed:  # boilerplate an export reader took out (helpers.formats) comes first
+            cleaned.removed[:0] = [clean_mod.Removed(-1, text, reason) for reason, text in art.removed]
         if not cleaned.text.strip():
             problems.append(corpus_mod.Problem(art.doc_id, "only boilerplate: nothing left after cleaning "
                                                f"({len(cleaned.removed)} pieces removed)"))
@@ -145,6 +148,7 @@ def prepare(corpus_dir: str | Path) -> tuple[dict[str, PreparedArticle], list[co
             if not getattr(art, key) and cleaned.meta.get(key):
                 setattr(art, key, cleaned.meta[key])
         art.date = corpus_mod.normalise_date(art.date)
+        art.source = fill_source(art.source, art.url)  # a URL found by cleaning names the outlet too
         detected = corpus_mod.detect_language(cleaned.text)
         if not art.lang:
             art.lang = detected if detected != "und" else "fr"

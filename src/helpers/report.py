@@ -32,7 +32,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 # Figures shown on the index page, in this order (those that exist); other figures are linked from their pages.
 MAIN_FIGURES = ("01_top_terms", "01_keyness_articles", "02_top_entities", "02_cooccurrence", "03_frame_prevalence",
                 "03_frame_heatmap", "04_balance_per_article", "04_stance_by_frame", "05_frames_f1",
-                "05_stance_confusion")
+                "05_stance_confusion", "06_articles_over_time", "06_frames_by_outlet", "06_frames_over_time")
 
 
 @dataclass

@@ -1,4 +1,6 @@
-"""House style for figures: readable titles, axis labels, a source line, saved as PNG and SVG.
+"""Plotting, in one place (a package: charts of notebook 06 in viz/trends.py, re-exported here).
+
+House style for figures: readable titles, axis labels, a source line, saved as PNG and SVG.
 
     setup_style()
     fig, ax = plt.subplots()
@@ -410,3 +412,13 @@ def keyness_grid(spec: Any, parts: list[str] | None = None, title: str = "", sou
             ax.set_xlabel(xlabel)
     fig.tight_layout(rect=(0, 0, 1, 0.96))
     return finish(fig, None, title=title, source=source + f"; hatched: p ≥ {alpha:g}")
+
+
+# --------------------------------------------------------------------------- time and outlet charts (notebook 06)
+from .trends import (  # noqa: E402, F401  (re-exported: helpers.viz stays the one plotting namespace)
+    counts_chart,
+    draw_events,
+    outlet_colors,
+    shares_by_group_chart,
+    shares_over_time_chart,
+)
