@@ -352,3 +352,50 @@ def test_cli_sample_and_validate(tmp_path, cache_dir, capsys) -> None:
     assert (st["predicted_stance"] == "").all()
     assert main(["validate", str(FIXTURE_CORPUS), str(tmp_path / "absent.csv"), *common]) == 1
     assert "absent.csv: coding file not found" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- index page and notebooks
+
+def _fixture_coding(tmp_path, corpus, second: bool = False):
+    """A coded sample of the fixture corpus: the machine's labels, with every third stance changed to none."""
+    from helpers.coding import machine_table
+
+    s = draw_sample(machine_table(corpus), n=20, seed=5)
+    s["stance"] = [("none" if i % 3 == 0 else p) for i, p in enumerate(s["predicted_stance"])]
+    s["frames"], s["coder"] = s["predicted_frames"], "A"
+    path = write_coding_file(s, tmp_path / "coded.csv")
+    if not second:
+        return path, None
+    other = write_coding_file(s.assign(stance=s["predicted_stance"], coder="B"), tmp_path / "coded_b.csv")
+    return path, other
+
+
+def test_index_facts_show_corrected_shares_or_the_statement(tmp_path, fixture_corpus) -> None:
+    from helpers.report import summary_facts
+
+    plain = summary_facts(fixture_corpus)[-1]
+    assert "No hand coding for this corpus: these are machine labels" in plain and "macro-F1" in plain
+    path, _ = _fixture_coding(tmp_path, fixture_corpus)
+    corrected = summary_facts(fixture_corpus, path)[-1]
+    assert corrected.startswith("Corrected with 20 hand-coded sentences") and "95% CI" in corrected
+    missing = summary_facts(fixture_corpus, tmp_path / "absent.csv")[-1]
+    assert "absent.csv: coding file not found" in missing and "No hand coding" in missing
+
+
+def _outputs(nb_path) -> str:
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, errors[0].get("evalue")
+    return json.dumps([c.get("outputs", []) for c in nb["cells"]], ensure_ascii=False)
+
+
+@pytest.mark.notebook
+def test_notebooks_05_and_04_with_a_coding_file(run_notebook, tmp_path, fixture_corpus) -> None:
+    path, other = _fixture_coding(tmp_path, fixture_corpus, second=True)
+    text = _outputs(run_notebook("05_validation", coding_file=str(path), second_coding_file=str(other)))
+    for expected in ("20** coded sentences", "Stance macro-F1 (pro, con) on this corpus", "Confusion matrix",
+                     "where coder and machine disagree", "Shares of sentences", "Cohen's kappa",
+                     "to adjudicate"):
+        assert expected in text, expected
+    text = _outputs(run_notebook("04_arguments", coding_file=str(path)))
+    assert "Corrected with **20** hand-coded sentences" in text and "the machine alone says" in text

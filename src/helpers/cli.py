@@ -60,7 +60,8 @@ def _report(args: argparse.Namespace) -> int:
     from .report import run_report
 
     try:
-        result = run_report(args.corpus_dir, model=args.model, out_dir=args.out, cache_dir=args.cache_dir)
+        result = run_report(args.corpus_dir, model=args.model, out_dir=args.out, cache_dir=args.cache_dir,
+                            coding_file=args.coding_file, second_coding_file=args.second_coding_file)
     except (FileNotFoundError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -120,6 +121,10 @@ def _validate(args: argparse.Namespace) -> int:
     from .coding import CodingFileError, validate_coding
     from .coding.prevalence import prevalence_frame
 
+    for path in (args.coded_csv, args.second):
+        if path and not Path(path).is_file():
+            print(f"error: {path}: coding file not found", file=sys.stderr)
+            return 1
     corpus = _load_corpus(args)
     if corpus is None:
         return 1
@@ -173,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("--model", default=DEFAULT_MODEL)
     rp.add_argument("--out", default=None, help="output folder (default reports/<corpus folder name>)")
     rp.add_argument("--cache-dir", default=None)
+    rp.add_argument("--coding-file", default=None, help="a hand-coded sample of the corpus: corrected shares")
+    rp.add_argument("--second-coding-file", default=None, help="a second coder's file of the same sample")
     rp.set_defaults(func=_report)
     sc = sub.add_parser("score", help="score an export against a gold file (same as shared/eval/score.py)")
     sc.add_argument("export_dir")

@@ -20,6 +20,7 @@ from . import prevalence as prevalence_mod
 from . import scores as scores_mod
 from .files import Coding, CodingFileError, RowProblem, read_coding
 from .labels import machine_table
+from ..display import md_escape
 from .statements import no_coding_statement
 
 
@@ -85,7 +86,8 @@ def shares_markdown(report: CodingReport | None, kind: str, labels: list[str] | 
     names = labels or list(block)
     what = "sentences" if kind == "frames" else "sentences with stance"
     lines = [f"Corrected with **{report.prevalence['n_coded']}** hand-coded sentences "
-             f"({report.prevalence['design']} sample of `{report.coding.path.name}`), 95% intervals:"]
+             f"({report.prevalence['design']} sample, {md_escape(report.coding.path.name)}) by prediction-powered "
+             "inference; 95% intervals:"]
     for lab in names:
         e = block[lab]
         lines.append(f"- {what} **{lab}**: {_pct(e.corrected)} ({_pct(e.lo)} to {_pct(e.hi)}); "
