@@ -245,6 +245,11 @@ def test_binary_scores_and_intervals() -> None:
     s = binary_scores(truth, pred)
     assert s["precision"] == pytest.approx(0.75) and s["recall"] == pytest.approx(0.75)
     assert s["f1_lo"] < s["f1"] < s["f1_hi"] and s["support"] == 40
+    # a rare class found perfectly: draws without it are left out of the interval, not counted as 0
+    rare = np.zeros(30, bool)
+    rare[:2] = True
+    s = binary_scores(rare, rare)
+    assert s["precision"] == s["precision_lo"] == s["recall_lo"] == s["f1_lo"] == 1.0
 
 
 def test_scores_confusion_and_disagreements(tmp_path) -> None:
@@ -304,6 +309,13 @@ def test_prevalence_json_per_group_and_stratified(tmp_path) -> None:
                 assert 0 <= est["ci"][0] <= est["corrected"] <= est["ci"][1] <= 1
     assert set(res["stance"]) == {"pro", "con"} and list(res["frames"]) == list(files.FRAME_CODES)
     assert set(res["by"]["source"]) == {"Le Monde", "Libération"}
+    assert "uncovered_strata" not in res
+    # a coder who left a whole stratum uncoded: the shares no longer describe it, and the result says so
+    rows = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    rows.loc[rows["stratum"] == "source=Libération", ["stance", "frames"]] = ""
+    write_coding_file(rows, path)
+    res = prevalence.corrected_prevalence(t, read_coding(path, t))
+    assert res["uncovered_strata"] == {"source=Libération": 20}
 
 
 # --------------------------------------------------------------------------- CLI on the fixture corpus

@@ -151,6 +151,9 @@ def _validate(args: argparse.Namespace) -> int:
         for g, vals in report.prevalence["too_few_coded"].items():
             print(f"  per {g}: no interval for {', '.join(f'{v} ({n} coded)' for v, n in vals.items())}: "
                   "fewer than 2 coded sentences", file=sys.stderr)
+    for stratum, size in report.prevalence.get("uncovered_strata", {}).items():
+        print(f"warning: stratum {stratum} ({size} sentences) has no coded sentence: the corrected shares "
+              "describe the other strata only", file=sys.stderr)
     if report.agreement is not None:
         a = report.agreement
         print(f"agreement on {a.n_both} sentences coded twice: stance kappa {a.stance['cohen_kappa']:.3f}, "

@@ -78,7 +78,7 @@ def agreement(first: Coding, second: Coding) -> Agreement:
         b = np.array([f in fr for fr in both["frames_2"]])
         rows[f] = {"agreement": float((a == b).mean()) if len(both) else float("nan"), "kappa": _kappa(a, b),
                    "n_first": int(a.sum()), "n_second": int(b.sum())}
-    frames = pd.DataFrame(rows).T
+    frames = pd.DataFrame(rows).T.astype({"agreement": float, "kappa": float, "n_first": int, "n_second": int})
     f1, f2 = both["frames_1"].map(join_frames), both["frames_2"].map(join_frames)
     differ = (both["stance_1"] != both["stance_2"]) | (f1 != f2)
     texts = first.rows.assign(sent_id=pd.to_numeric(first.rows["sent_id"], errors="coerce"))

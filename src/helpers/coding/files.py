@@ -85,6 +85,24 @@ def join_frames(frames: list[str] | tuple[str, ...]) -> str:
     return "; ".join(f for f in FRAME_CODES if f in set(frames))
 
 
+def _atomic_csv(df: pd.DataFrame, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".csv.tmp")
+    os.close(fd)
+    try:
+        df.to_csv(tmp, index=False, encoding=ENCODING)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_table(df: pd.DataFrame, path: str | Path) -> Path:
+    """Write any table for coders (disagreements to adjudicate ...): atomic, UTF-8 with BOM, no index."""
+    return _atomic_csv(df, Path(path))
+
+
 def write_coding_file(df: pd.DataFrame, path: str | Path) -> Path:
     """Write a coding table atomically (temporary file then rename), UTF-8 with BOM, required columns first."""
     path = Path(path)
@@ -92,17 +110,7 @@ def write_coding_file(df: pd.DataFrame, path: str | Path) -> Path:
     if missing:
         raise CodingFileError(f"{path}: cannot write a coding file without columns {', '.join(missing)}")
     extra = [c for c in df.columns if c not in COLUMNS and c != "row"]
-    out = df[COLUMNS + extra]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".csv.tmp")
-    os.close(fd)
-    try:
-        out.to_csv(tmp, index=False, encoding=ENCODING)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return _atomic_csv(df[COLUMNS + extra], path)
 
 
 def read_rows(path: str | Path) -> pd.DataFrame:

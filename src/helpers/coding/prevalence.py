@@ -195,6 +195,11 @@ def corrected_prevalence(table: pd.DataFrame, coding: Coding, groups: list[str] 
     result: dict = {"n_coded": n, "n_sentences": len(table),
                     "design": f"stratified ({coding.coded['stratum'].iloc[0].split('=')[0]})" if design is not None
                     else "uniform", "method": METHOD}
+    if design is not None:  # a stratum without any coded sentence is not represented: say so
+        sizes = stratum_sizes(coding.rows)
+        missing = {h: int(n_h) for h, n_h in sizes.items() if h not in set(design[0])}
+        if missing:
+            result["uncovered_strata"] = missing
     result.update(_estimates(y, yhat, yhat_all, design, None))
     result["by"], result["too_few_coded"] = {}, {}
     for g in (known_groups(table) if groups is None else groups):

@@ -36,9 +36,14 @@ class CodingScores:
     macro_f1: tuple[float, float, float]  # pro/con macro-F1 and its interval
 
     def as_json(self) -> dict:
+        def num(c: str, v) -> float | int | None:
+            if c in ("support", "predicted"):
+                return int(v)
+            return None if not np.isfinite(v) else round(float(v), 4)
+
         def block(df: pd.DataFrame) -> dict:
-            return {k: {c: (round(float(v), 4) if isinstance(v, float) else int(v)) for c, v in row.items()}
-                    for k, row in df.iterrows()}
+            return {k: {c: num(c, v) for c, v in row.items()} for k, row in df.iterrows()}
+
         return {"n_coded": self.n_coded, "stance": block(self.stance), "frames": block(self.frames),
                 "stance_macro_f1": {"value": round(self.macro_f1[0], 4),
                                     "ci": [round(self.macro_f1[1], 4), round(self.macro_f1[2], 4)]},
@@ -48,19 +53,23 @@ class CodingScores:
 
 
 def _prf(truth: np.ndarray, pred: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Precision, recall, F1 along the last axis of 0/1 arrays (0 where undefined)."""
+    """Precision, recall, F1 along the last axis of 0/1 arrays (NaN where undefined: nothing predicted,
+    nothing to find, or both)."""
     tp = (truth & pred).sum(-1)
     p_den, r_den = pred.sum(-1), truth.sum(-1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = np.where(p_den > 0, tp / np.maximum(p_den, 1), 0.0)
-        r = np.where(r_den > 0, tp / np.maximum(r_den, 1), 0.0)
-        f = np.where(p + r > 0, 2 * p * r / np.where(p + r > 0, p + r, 1), 0.0)
+    p = np.where(p_den > 0, tp / np.maximum(p_den, 1), np.nan)
+    r = np.where(r_den > 0, tp / np.maximum(r_den, 1), np.nan)
+    f = np.where(p_den + r_den > 0, 2 * tp / np.maximum(p_den + r_den, 1), np.nan)  # = 2PR/(P+R)
     return p, r, f
 
 
 def binary_scores(truth: np.ndarray, pred: np.ndarray, n_boot: int = N_BOOT, seed: int = 0,
                   idx: np.ndarray | None = None) -> dict:
-    """P/R/F1 of one class (0/1 arrays) with percentile bootstrap 95 % intervals."""
+    """P/R/F1 of one class (0/1 arrays) with percentile bootstrap 95 % intervals.
+
+    A score that is undefined (nothing predicted, or nothing to find) is 0, as in scikit-learn's
+    zero_division=0; bootstrap draws where it is undefined are left out of its interval (NaN if all are).
+    """
     truth, pred = np.asarray(truth, bool), np.asarray(pred, bool)
     if idx is None:
         idx = np.random.default_rng(seed).integers(0, len(truth), size=(n_boot, len(truth)))
@@ -68,8 +77,10 @@ def binary_scores(truth: np.ndarray, pred: np.ndarray, n_boot: int = N_BOOT, see
     bp, br, bf = _prf(truth[idx], pred[idx])
     out = {}
     for name, val, boot in (("precision", p, bp), ("recall", r, br), ("f1", f, bf)):
-        out[name] = float(val)
-        out[f"{name}_lo"], out[f"{name}_hi"] = (float(x) for x in np.percentile(boot, [2.5, 97.5]))
+        out[name] = float(np.nan_to_num(val))
+        ok = boot[~np.isnan(boot)]
+        lo, hi = np.percentile(ok, [2.5, 97.5]) if len(ok) else (np.nan, np.nan)
+        out[f"{name}_lo"], out[f"{name}_hi"] = float(lo), float(hi)
     out["support"], out["predicted"] = int(truth.sum()), int(pred.sum())
     return out
 
@@ -83,8 +94,8 @@ def score_coding(table: pd.DataFrame, coding: Coding, n_boot: int = N_BOOT, seed
     idx = np.random.default_rng(seed).integers(0, n, size=(n_boot, n))
     gold, pred = coded["stance"].to_numpy(), coded["predicted_stance"].to_numpy()
     stance = pd.DataFrame({s: binary_scores(gold == s, pred == s, idx=idx) for s in STANCE_CODES}).T
-    _, _, bf_pro = _prf((gold == "pro")[idx], (pred == "pro")[idx])
-    _, _, bf_con = _prf((gold == "con")[idx], (pred == "con")[idx])
+    bf_pro = np.nan_to_num(_prf((gold == "pro")[idx], (pred == "pro")[idx])[2])
+    bf_con = np.nan_to_num(_prf((gold == "con")[idx], (pred == "con")[idx])[2])
     macro = (float((stance.loc["pro", "f1"] + stance.loc["con", "f1"]) / 2),
              *(float(x) for x in np.percentile((bf_pro + bf_con) / 2, [2.5, 97.5])))
     frames = pd.DataFrame({f: binary_scores(np.array([f in fr for fr in coded["frames"]]),

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..display import md_escape
 from . import agreement as agreement_mod
 from . import prevalence as prevalence_mod
 from . import scores as scores_mod
 from .files import Coding, CodingFileError, RowProblem, read_coding
 from .labels import machine_table
-from ..display import md_escape
 from .statements import no_coding_statement
 
 
