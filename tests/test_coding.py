@@ -411,3 +411,20 @@ def test_notebooks_05_and_04_with_a_coding_file(run_notebook, tmp_path, fixture_
         assert expected in text, expected
     text = _outputs(run_notebook("04_arguments", coding_file=str(path)))
     assert "Corrected with **20** hand-coded sentences" in text and "the machine alone says" in text
+
+
+def test_machine_table_reads_the_corpus_tables(fixture_corpus) -> None:
+    from helpers.coding import machine_table
+
+    t = machine_table(fixture_corpus)
+    assert len(t) == len(fixture_corpus.sentences)
+    stances = fixture_corpus.stances.set_index(["doc_id", "sent_id"])["stance"]
+    assert (t.set_index(["doc_id", "sent_id"])["predicted_stance"] == stances.reindex(
+        t.set_index(["doc_id", "sent_id"]).index)).all()
+    framed = fixture_corpus.frames.groupby(["doc_id", "sent_id"])["frame"].apply(set)
+    for (d, sid), fr in framed.items():
+        row = t[(t["doc_id"] == d) & (t["sent_id"] == sid)].iloc[0]
+        assert set(files.split_frames(row["predicted_frames"])) == fr
+        assert all(row[f"frame_{f}"] == (f in fr) for f in files.FRAME_CODES)
+    assert "Dépêche IA" in set(t["source"]) and "2025-01" in set(t["month"])
+    assert (t.loc[t["doc_id"] == "web/hugging_face.html", "source"] == "(unknown)").all()

@@ -16,19 +16,21 @@ TYPE_KEYS: tuple[str, ...] = ("type", "article_type", "genre", "kind")
 UNKNOWN = "(unknown)"
 
 
-def _article_type(corpus, doc_id: str) -> str:
+def _article_types(corpus) -> dict[str, str]:
+    """doc_id -> article type, from a documents column or the article's extra metadata (type, genre ...)."""
     docs = corpus.documents
+    out: dict[str, str] = {}
     for key in TYPE_KEYS:
         if key in docs.columns:
-            val = docs.loc[docs["doc_id"] == doc_id, key]
-            if len(val) and str(val.iloc[0]).strip() and str(val.iloc[0]) != "nan":
-                return str(val.iloc[0]).strip()
-    art = getattr(corpus, "articles", {}).get(doc_id)
-    extra = getattr(getattr(art, "article", None), "extra", {}) or {}
-    for key in TYPE_KEYS:
-        if str(extra.get(key, "")).strip():
-            return str(extra[key]).strip()
-    return ""
+            for d, v in zip(docs["doc_id"], docs[key].fillna("").astype(str).str.strip(), strict=True):
+                if v and v != "nan":
+                    out.setdefault(d, v)
+    for d, art in getattr(corpus, "articles", {}).items():
+        extra = getattr(getattr(art, "article", None), "extra", {}) or {}
+        for key in TYPE_KEYS:
+            if d not in out and str(extra.get(key, "")).strip():
+                out[d] = str(extra[key]).strip()
+    return out
 
 
 def machine_table(corpus) -> pd.DataFrame:
@@ -56,8 +58,7 @@ def machine_table(corpus) -> pd.DataFrame:
     month = date.where(date.str.match(r"^\d{4}-\d{2}"), "").str[:7]
     out["source"] = out["doc_id"].map(source).fillna("").replace("", UNKNOWN)
     out["month"] = out["doc_id"].map(month).fillna("").replace("", UNKNOWN)
-    types = {d: _article_type(corpus, d) for d in out["doc_id"].unique()}
-    out["type"] = out["doc_id"].map(types).replace("", UNKNOWN)
+    out["type"] = out["doc_id"].map(_article_types(corpus)).fillna(UNKNOWN)
     return out.reset_index(drop=True)
 
 
