@@ -18,7 +18,9 @@ tests check both by simulation: the intervals cover a known truth in about 95 % 
 Groups (per source, per month, per article type when known) are domains: the machine share of the
 group's sentences plus the correction estimated from the coded sentences of that group. A group with
 fewer than MIN_CODED coded sentences gets no interval; it is listed under `too_few_coded`.
-Shares and interval ends are clipped to [0, 1].
+Shares and interval ends are clipped to [0, 1]. Where the sample shows no variation at all (every coded
+sentence of a group has the same label and the machine agrees), the normal interval would have zero width;
+the Wilson interval of the coded share is given instead.
 """
 
 from __future__ import annotations
