@@ -4,6 +4,10 @@
     python -m helpers report CORPUS_DIR [--out DIR]           every notebook rendered to HTML
     python -m helpers score EXPORT_DIR GOLD.jsonl             the reference scorer
     python -m helpers export-iramuteq CORPUS_DIR OUT.txt      cleaned texts as an IRaMuTeQ corpus
+    python -m helpers sample CORPUS_DIR OUT.csv [--n 200] [--seed 1] [--by source|month] [--blind]
+                                                              sentences to hand-code (helpers.coding)
+    python -m helpers validate CORPUS_DIR CODED.csv [--json OUT.json] [--second CODED2.csv]
+                                                              scores and corrected shares from a coded sample
 """
 
 from __future__ import annotations
@@ -57,7 +61,8 @@ def _report(args: argparse.Namespace) -> int:
     from .report import run_report
 
     try:
-        result = run_report(args.corpus_dir, model=args.model, out_dir=args.out, cache_dir=args.cache_dir)
+        result = run_report(args.corpus_dir, model=args.model, out_dir=args.out, cache_dir=args.cache_dir,
+                            coding_file=args.coding_file, second_coding_file=args.second_coding_file)
     except (FileNotFoundError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -103,6 +108,91 @@ def _export_iramuteq(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_corpus(args: argparse.Namespace):
+    from .pipeline import build_corpus
+
+    corpus_dir = Path(args.corpus_dir)
+    if not corpus_dir.is_dir():
+        print(f"error: corpus folder not found: {corpus_dir}", file=sys.stderr)
+        return None
+    corpus = build_corpus(corpus_dir, model=args.model, cache_dir=args.cache_dir)
+    if not corpus.docs:
+        print(corpus.summary(), file=sys.stderr)
+        print(f"error: no article could be read in {corpus_dir}", file=sys.stderr)
+        return None
+    return corpus
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from .coding import draw_sample, machine_table, write_coding_file
+
+    out = Path(args.out_csv)
+    if out.exists() and not args.force:
+        print(f"error: {out} exists (it may hold codes): choose another name or pass --force", file=sys.stderr)
+        return 2
+    corpus = _load_corpus(args)
+    if corpus is None:
+        return 1
+    table = machine_table(corpus)
+    sample = draw_sample(table, n=args.n, seed=args.seed, by=args.by, blind=args.blind)
+    write_coding_file(sample, out)
+    note = f" (the corpus has only {len(table)} sentences: all are in the sample)" if args.n > len(table) else ""
+    design = f"stratified by {args.by}, {sample['stratum'].nunique()} strata" if args.by else "uniform"
+    print(f"wrote {out}: {len(sample)} sentences of {len(table)}, {design}, seed {args.seed}"
+          f"{', machine labels hidden' if args.blind else ''}{note}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    import json
+
+    from .coding import CodingFileError, validate_coding
+    from .coding.prevalence import prevalence_frame
+
+    for path in (args.coded_csv, args.second):
+        if path and not Path(path).is_file():
+            print(f"error: {path}: coding file not found", file=sys.stderr)
+            return 1
+    corpus = _load_corpus(args)
+    if corpus is None:
+        return 1
+    try:
+        report = validate_coding(corpus, args.coded_csv, second=args.second)
+    except CodingFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for p in report.problems:
+        print(f"warning: {p} (row left out)", file=sys.stderr)
+    sc = report.scores
+    print(f"{sc.n_coded} coded sentences ({report.prevalence['design']} sample) of {len(report.table)} "
+          f"in corpus {corpus.name}")
+    print(f"stance macro-F1 (pro, con): {sc.macro_f1[0]:.3f} (95% bootstrap {sc.macro_f1[1]:.3f}-{sc.macro_f1[2]:.3f})")
+    print(sc.stance[["precision", "recall", "f1", "f1_lo", "f1_hi", "support"]].round(3).to_string())
+    print("confusion (rows coder, columns machine):")
+    print(sc.confusion.to_string())
+    shares = prevalence_frame(report.prevalence)
+    whole = shares[shares["group"] == "corpus"]
+    print("shares (machine -> corrected [95% CI]):")
+    for r in whole.itertuples():
+        print(f"  {r.label:<13} {r.machine:6.1%} -> {r.corrected:6.1%} [{r.lo:.1%}, {r.hi:.1%}]")
+    if report.prevalence.get("too_few_coded"):
+        for g, vals in report.prevalence["too_few_coded"].items():
+            print(f"  per {g}: no interval for {', '.join(f'{v} ({n} coded)' for v, n in vals.items())}: "
+                  "fewer than 2 coded sentences", file=sys.stderr)
+    for stratum, size in report.prevalence.get("uncovered_strata", {}).items():
+        print(f"warning: stratum {stratum} ({size} sentences) has no coded sentence: the corrected shares "
+              "describe the other strata only", file=sys.stderr)
+    if report.agreement is not None:
+        a = report.agreement
+        print(f"agreement on {a.n_both} sentences coded twice: stance kappa {a.stance['cohen_kappa']:.3f}, "
+              f"Krippendorff alpha {a.stance['krippendorff_alpha']:.3f}; {len(a.disagreements)} to adjudicate")
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps(report.as_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+        print(f"wrote {args.json}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point."""
     parser = argparse.ArgumentParser(prog="helpers", description="Open-source AI media corpus tools")
@@ -119,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("--model", default=DEFAULT_MODEL)
     rp.add_argument("--out", default=None, help="output folder (default reports/<corpus folder name>)")
     rp.add_argument("--cache-dir", default=None)
+    rp.add_argument("--coding-file", default=None, help="a hand-coded sample of the corpus: corrected shares")
+    rp.add_argument("--second-coding-file", default=None, help="a second coder's file of the same sample")
     rp.set_defaults(func=_report)
     sc = sub.add_parser("score", help="score an export against a gold file (same as shared/eval/score.py)")
     sc.add_argument("export_dir")
@@ -129,6 +221,25 @@ def main(argv: list[str] | None = None) -> int:
     ir.add_argument("corpus_dir")
     ir.add_argument("out")
     ir.set_defaults(func=_export_iramuteq)
+    sp = sub.add_parser("sample", help="draw a random sample of body sentences to hand-code (CSV, UTF-8 with BOM)")
+    sp.add_argument("corpus_dir")
+    sp.add_argument("out_csv")
+    sp.add_argument("--n", type=int, default=200, help="sentences to draw (default 200)")
+    sp.add_argument("--seed", type=int, default=1, help="random seed (default 1): the same seed draws the same sample")
+    sp.add_argument("--by", choices=["source", "month"], default=None, help="stratify by source or by month")
+    sp.add_argument("--blind", action="store_true", help="leave the machine's columns empty for the coders")
+    sp.add_argument("--force", action="store_true", help="overwrite OUT.csv if it exists")
+    sp.add_argument("--model", default=DEFAULT_MODEL)
+    sp.add_argument("--cache-dir", default=None)
+    sp.set_defaults(func=_sample)
+    va = sub.add_parser("validate", help="score the machine on a coded sample and correct every share (PPI)")
+    va.add_argument("corpus_dir")
+    va.add_argument("coded_csv")
+    va.add_argument("--json", default=None, help="write the scores and corrected shares as JSON")
+    va.add_argument("--second", default=None, help="a second coder's file of the same sample: agreement")
+    va.add_argument("--model", default=DEFAULT_MODEL)
+    va.add_argument("--cache-dir", default=None)
+    va.set_defaults(func=_validate)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     return args.func(args)

@@ -98,8 +98,12 @@ def run_notebook(nb_path: Path, out_nb: Path, params: dict[str, object], cwd: Pa
 
 def run_report(corpus_dir: str | Path, model: str = DEFAULT_MODEL, out_dir: str | Path | None = None,
                notebooks: list[Path] | None = None, cache_dir: str | Path | None = None,
-               echo=print) -> ReportResult:
-    """Parse the corpus (cache first), export its tables, run every notebook, render HTML and the index."""
+               echo=print, coding_file: str | Path | None = None,
+               second_coding_file: str | Path | None = None) -> ReportResult:
+    """Parse the corpus (cache first), export its tables, run every notebook, render HTML and the index.
+
+    coding_file (and second_coding_file): a hand-coded sample of the corpus (helpers.coding), passed to
+    the notebooks that take it and used on the index page for corrected shares."""
     from .export import ExportError, export_corpus
     from .pipeline import build_corpus
 
@@ -133,8 +137,9 @@ def run_report(corpus_dir: str | Path, model: str = DEFAULT_MODEL, out_dir: str 
         out_nb = out_dir / "notebooks" / nb.name
         run = NotebookRun(name=nb.stem, seconds=0.0, ok=True)
         try:
-            run_notebook(nb, out_nb, {"corpus_dir": str(corpus_dir), "model": model, "output_dir": str(out_dir)},
-                         cwd=nb.parent)
+            params = {"corpus_dir": str(corpus_dir), "model": model, "output_dir": str(out_dir)}
+            params.update(_coding_params(nb, coding_file, second_coding_file))
+            run_notebook(nb, out_nb, params, cwd=nb.parent)
         except Exception as exc:  # noqa: BLE001 - report the failure, render what ran, go on
             run.ok = False
             run.error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
@@ -145,7 +150,7 @@ def run_report(corpus_dir: str | Path, model: str = DEFAULT_MODEL, out_dir: str 
         result.runs.append(run)
         echo(f"[report] {nb.stem}: {'ok' if run.ok else 'FAILED ' + run.error} in {run.seconds:.1f} s")
 
-    write_index(corpus, result)
+    write_index(corpus, result, coding_file=coding_file)
     result.seconds = time.perf_counter() - start
     (out_dir / "run.json").write_text(json.dumps({
         "corpus_dir": str(corpus_dir), "model": model, "parse": result.parse_stats,
@@ -179,8 +184,32 @@ def _title_of(nb_path: Path) -> str:
     return nb_path.stem
 
 
-def summary_facts(corpus) -> list[str]:
-    """Generated sentences about the findings (top frames, balance of arguments, top actors), escaped."""
+def coding_fact(corpus, coding_file: str | Path | None = None) -> str:
+    """The shares corrected by a hand-coded sample (with 95% intervals), or the plain no-coding statement; escaped."""
+    from .coding import load_report, no_coding_statement
+
+    e = html.escape
+    report, problem = load_report(corpus, coding_file) if coding_file else (None, "")
+    if report is None:
+        st = no_coding_statement()
+        lead = f"The coding file was not used ({e(problem)}). " if problem else ""
+        return f"{lead}<i>{e(st[:1].upper() + st[1:])}.</i>"
+    p = report.prevalence
+
+    def share(est) -> str:
+        return f"<b>{100 * est.corrected:.0f}%</b> (95% CI {100 * est.lo:.0f}-{100 * est.hi:.0f}%, machine {100 * est.machine:.0f}%)"
+
+    top = sorted(p["frames"].items(), key=lambda kv: -kv[1].corrected)[:3]
+    return (f"Corrected with {p['n_coded']} hand-coded sentences ({e(p['design'])} sample, prediction-powered "
+            f"inference): pro {share(p['stance']['pro'])}, con {share(p['stance']['con'])} of sentences; "
+            "most frequent frames " + ", ".join(f"{e(f)} {share(est)}" for f, est in top) + ".")
+
+
+def summary_facts(corpus, coding_file: str | Path | None = None) -> list[str]:
+    """Generated sentences about the findings (top frames, balance of arguments, top actors), escaped.
+
+    The last one gives the shares corrected by the hand-coded sample `coding_file` when there is one,
+    otherwise says plainly that these are machine labels (helpers.coding)."""
     facts: list[str] = []
     e = html.escape
     docs = corpus.documents
@@ -229,6 +258,10 @@ def summary_facts(corpus) -> list[str]:
                 facts.append("Most named actors: " + ", ".join(f"<b>{e(c)}</b> ({e(t)}, {n})" for (c, t), n in top.items()) + ".")
             else:
                 facts.append("No named entity was detected.")
+    try:
+        facts.append(coding_fact(corpus, coding_file))
+    except Exception as exc:  # noqa: BLE001 - the index page is still written
+        facts.append(f"The corrected shares could not be computed ({e(type(exc).__name__)}: {e(str(exc))}).")
     return facts
 
 
@@ -243,7 +276,15 @@ figcaption { font-size: .85em; color: #555; } .fail { color: #b00020; } .muted {
 """
 
 
-def write_index(corpus, result: ReportResult) -> Path:
+def _coding_params(nb: Path, coding_file, second_coding_file) -> dict[str, str]:
+    """coding_file / second_coding_file (absolute) for a notebook whose text names them."""
+    text = nb.read_text(encoding="utf-8") if (coding_file or second_coding_file) else ""
+    return {k: str(Path(v).resolve()) for k, v in (("coding_file", coding_file),
+                                                   ("second_coding_file", second_coding_file))
+            if v and k in text}
+
+
+def write_index(corpus, result: ReportResult, coding_file: str | Path | None = None) -> Path:
     """Write index.html: numbers, generated summary, links to every page, main figures (embedded)."""
     e = html.escape
     out = result.out_dir
@@ -273,7 +314,7 @@ def write_index(corpus, result: ReportResult) -> Path:
 <h1>Open-source AI in the press: corpus “{e(corpus.name)}”</h1>
 <p class="muted">Generated {e(time.strftime('%Y-%m-%d %H:%M'))} with model {e(corpus.model)}; parsing: {e(result.parse_stats)}.</p>
 <h2>In a few numbers</h2>
-<ul>{''.join(f'<li>{f}</li>' for f in summary_facts(corpus))}</ul>
+<ul>{''.join(f'<li>{f}</li>' for f in summary_facts(corpus, coding_file))}</ul>
 <p class="muted">These sentences are generated from the detectors' output; the notebooks show the evidence
 (sentences with doc_id and sent_id) and 05 shows how well each detector agrees with hand coding.</p>
 <h2>Notebooks</h2>
