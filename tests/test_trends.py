@@ -289,3 +289,9 @@ def test_span_summary() -> None:
     assert trends.span_summary(trends.doc_groups(d)) == (
         "2 outlets (Le Monde 2, Le Point 1); 1 article without a source; 1 undated article; "
         "dated 2025-01-29 to 2025-02-05, 2 months (2025-01: 1, 2025-02: 2).")
+
+
+def test_balanced_rows_take_each_outlet_in_turn() -> None:
+    df = pd.DataFrame({"outlet": ["A", "A", "A", "B", "C", "B"], "x": range(6)})
+    assert trends.balanced_rows(df)["x"].tolist() == [0, 3, 4, 1, 5, 2]
+    assert trends.balanced_rows(df).head(3)["outlet"].tolist() == ["A", "B", "C"]

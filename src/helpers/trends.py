@@ -295,6 +295,15 @@ def group_keyness(units: pd.DataFrame, groups: pd.DataFrame, by: str = "outlet",
     return tm.corpus_keyness(units, by=s, min_freq=min_freq, alpha=alpha)
 
 
+def balanced_rows(df: pd.DataFrame, by: str = "outlet") -> pd.DataFrame:
+    """Rows reordered to take one from each group in turn (corpus order within a group), so that the
+    first rows shown of a long table cover every outlet (or period) rather than the first files."""
+    if df.empty or by not in df.columns:
+        return df
+    turn = df.groupby(by, sort=False).cumcount()
+    return df.assign(_turn=turn.to_numpy()).sort_values("_turn", kind="stable").drop(columns="_turn")
+
+
 # --------------------------------------------------------------------------- events
 
 def load_events(path: str | Path | None = None) -> pd.DataFrame:

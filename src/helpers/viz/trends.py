@@ -73,6 +73,7 @@ def counts_chart(counts: Any, period: str, events: Any = None, title: str = "Art
     c = counts.drop(index=["(undated)"], errors="ignore").drop(columns=["total"], errors="ignore")
     if c.empty or c.to_numpy().sum() == 0:
         return empty_figure("No article carries a date.", title, source)
+    c = c.loc[:, c.sum() > 0]  # an outlet without dated articles has no bar (nor legend entry)
     outlets = list(c.sum().sort_values(ascending=False).index)
     keep = outlets[:max_outlets]
     if len(outlets) > max_outlets:
