@@ -169,13 +169,13 @@ def split_long_text(text: str, limit: int) -> list[str]:
     return pieces
 
 
-def _pipe_any_length(nlp: Language, texts: list[str]):
-    """nlp.pipe over texts; a text of CHUNK_CHARS or more (or over nlp.max_length) is parsed in pieces cut at
+def pipe_any_length(nlp: Language, texts: list[str], batch_size: int = 16):
+    """nlp.pipe over texts (a stream: one batch in memory at a time); a text of CHUNK_CHARS or more (or over nlp.max_length) is parsed in pieces cut at
     line breaks and joined with Doc.from_docs: line breaks are sentence boundaries anyway, and spaCy slows
     down badly on very long documents."""
     limit = min(nlp.max_length, CHUNK_CHARS)
     short = (t for t in texts if len(t) < limit)
-    parsed_short = nlp.pipe(short, batch_size=16)
+    parsed_short = nlp.pipe(short, batch_size=batch_size)
     for t in texts:
         if len(t) < limit:
             yield next(parsed_short)
@@ -184,8 +184,13 @@ def _pipe_any_length(nlp: Language, texts: list[str]):
             yield Doc.from_docs(parts, ensure_whitespace=False)
 
 
-def _cache_path(cache_dir: Path, model: str, key: str) -> Path:
+def cache_path_for_key(cache_dir: Path, model: str, key: str) -> Path:
+    """Where the DocBin of one content key lives in the parse cache."""
     return cache_dir / model_key(model) / key[:2] / f"{key}.spacy"
+
+
+_cache_path = cache_path_for_key
+_pipe_any_length = pipe_any_length
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -196,6 +201,9 @@ def _atomic_write(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600 files: give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

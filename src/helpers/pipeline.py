@@ -12,7 +12,11 @@ helpers.framing, helpers.stance) and share (doc_id, sent_id) with the sentences 
 from __future__ import annotations
 
 import logging
+import math
+import os
 import time
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,9 +27,12 @@ from spacy.tokens import Doc
 from . import clean as clean_mod
 from . import corpus as corpus_mod
 from . import nlp as nlp_mod
-from . import tables
+from . import paths, store, tables
 
 log = logging.getLogger("helpers")
+# Articles per partition at most, and nlp.pipe's batch size inside a partition (benchmarks/bench_store.py).
+PARTITION_MAX = 32
+PARSE_BATCH = 16
 
 DOCUMENT_COLUMNS = ["doc_id", "path", "title", "author", "date", "source", "url", "lang", "n_sentences",
                     "n_tokens", "format", "encoding", "model", "n_chars", "n_removed", "removed", "duplicate_of"]
@@ -44,15 +51,67 @@ class PreparedArticle:
         return self.article.doc_id
 
 
+class LazyDocs(Mapping):
+    """doc_id -> spaCy Doc, read from the parse cache only when asked for (a few kept in memory).
+
+    len(), `in` and iteration over doc_ids cost nothing; corpus.docs[doc_id] loads one article
+    (parsing it if its cache entry is gone). Use Corpus.subset(doc_ids) for the articles a view shows.
+    """
+
+    def __init__(self, entries: dict[str, tuple[str, str]], texts: Mapping[str, str], cache_dir: Path,
+                 keep: int = 32) -> None:
+        self._entries = entries  # doc_id -> (model, content key)
+        self._texts = texts
+        self._cache_dir = cache_dir
+        self._keep = keep
+        self._loaded: OrderedDict[str, Doc] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __iter__(self):
+        return iter(self._entries)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._entries
+
+    def __getitem__(self, doc_id: str) -> Doc:
+        if doc_id in self._loaded:
+            self._loaded.move_to_end(doc_id)
+            return self._loaded[doc_id]
+        model, key = self._entries[doc_id]
+        from spacy.tokens import DocBin
+
+        nlp = nlp_mod.load_pipeline(model)
+        path = nlp_mod.cache_path_for_key(self._cache_dir, model, key)
+        doc = None
+        if path.exists():
+            try:
+                doc = next(DocBin().from_bytes(path.read_bytes()).get_docs(nlp.vocab))
+            except Exception:  # noqa: BLE001 - a corrupt entry is parsed again
+                path.unlink(missing_ok=True)
+        if doc is None:
+            doc = nlp_mod.parse_texts({doc_id: self._texts[doc_id]}, model, cache_dir=self._cache_dir,
+                                      progress=False)[0][doc_id]
+        self._loaded[doc_id] = doc
+        if len(self._loaded) > self._keep:
+            self._loaded.popitem(last=False)
+        return doc
+
+
 @dataclass
 class Corpus:
-    """A corpus folder loaded, cleaned, parsed and tabulated."""
+    """A corpus folder loaded, cleaned, parsed and tabulated.
+
+    Tables are read from the corpus's Parquet folder (tables_dir) when first used; docs is a
+    LazyDocs mapping that reads parsed articles one at a time.
+    """
 
     name: str
     corpus_dir: Path
     model: str
     articles: dict[str, PreparedArticle]
-    docs: dict[str, Doc]
+    docs: Mapping[str, Doc]
     documents: pd.DataFrame
     sentences: pd.DataFrame
     problems: list[corpus_mod.Problem] = field(default_factory=list)
@@ -60,46 +119,61 @@ class Corpus:
     parse_stats: nlp_mod.ParseStats = field(default_factory=nlp_mod.ParseStats)
     n_files: int = 0
     seconds: float = 0.0
+    tables_dir: Path | None = None
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A stored corpus table (documents, sentences, tokens, entities, quotes, frames, devices,
+        stances, arguments, names, mentions) read from tables_dir."""
+        if self.tables_dir is None:
+            raise FileNotFoundError("this corpus has no stored tables")
+        path = self.tables_dir / f"{name}.parquet"
+        try:
+            return pd.read_parquet(path)
+        except Exception as exc:  # noqa: BLE001 - say which file, not a pyarrow traceback
+            raise OSError(f"stored table unreadable: {path} ({type(exc).__name__}: {exc}); "
+                          "run build_corpus again to rebuild it") from exc
+
+    def subset(self, doc_ids: Iterable[str]) -> dict[str, Doc]:
+        """The parsed Docs of these articles only (for a displaCy view or a concordance on them)."""
+        return {d: self.docs[d] for d in doc_ids if d in self.docs}
 
     @cached_property
     def tokens(self) -> pd.DataFrame:
         """One row per token (see helpers.tables.tokens_table)."""
-        return tables.tokens_table(self.docs)
+        df = self.table("tokens")
+        for col in tables.CATEGORY_COLUMNS:
+            df[col] = df[col].astype("category")
+        return df
+
+    @cached_property
+    def names(self) -> pd.DataFrame:
+        """Multi-word name candidates of every article (helpers.textometry.name_patterns_rows)."""
+        return self.table("names")
 
     @cached_property
     def entities(self) -> pd.DataFrame:
-        """Entity mentions (helpers.entities)."""
-        from . import entities
-
-        return entities.entities_table(self.docs)
+        """Entity mentions (helpers.entities), names grouped over the corpus."""
+        return self.table("entities")
 
     @cached_property
     def quotes(self) -> pd.DataFrame:
         """Direct quotations with their speakers (helpers.entities)."""
-        from . import entities
-
-        return entities.quotes_table(self.docs, mentions=self.entities)
+        return self.table("quotes")
 
     @cached_property
     def frames(self) -> pd.DataFrame:
         """Frames per sentence (helpers.framing)."""
-        from . import framing
-
-        return framing.frames_table(self.docs)
+        return self.table("frames")
 
     @cached_property
     def devices(self) -> pd.DataFrame:
         """Framing devices per sentence (helpers.framing)."""
-        from . import framing
-
-        return framing.devices_table(self.docs)
+        return self.table("devices")
 
     @cached_property
     def stances(self) -> pd.DataFrame:
         """Stance of every sentence (helpers.stance)."""
-        from . import stance
-
-        return stance.stance_table(self.docs, frames=self.frames)
+        return self.table("stances")
 
     @property
     def arguments(self) -> pd.DataFrame:
@@ -154,11 +228,83 @@ def prepare(corpus_dir: str | Path) -> tuple[dict[str, PreparedArticle], list[co
     return prepared, problems, duplicates, result.n_files
 
 
+def default_n_process() -> int:
+    """Worker processes for parsing: $HELPERS_N_PROCESS, else min(2, CPU count)."""
+    env = os.environ.get("HELPERS_N_PROCESS")
+    if env and env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def partitions_of(items: list[tuple[str, str]], workers: int, max_size: int = PARTITION_MAX) -> list[list]:
+    """Cut (key, text) items into partitions: about 4 per worker, at most max_size articles each."""
+    if not items:
+        return []
+    size = max(1, min(max_size, math.ceil(len(items) / (4 * max(1, workers)))))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def run_partitions(partitions: list[list[tuple[str, str]]], model: str, st: store.Store, n_process: int,
+                   scheduler: str | None = None, progress: bool = False) -> list[store.PartResult]:
+    """Run store.process_partition on each partition: on a dask cluster, in worker processes, or here."""
+    if not partitions:
+        return []
+    n_items = sum(len(p) for p in partitions)
+    bar = None
+    if progress:
+        from tqdm import tqdm  # text bar: renders in terminals, notebooks and HTML alike
+
+        bar = tqdm(total=n_items, desc=f"parsing and annotating with {model}", unit="doc")
+    results: list[store.PartResult] = []
+    args = (model, str(st.parse_cache), str(st.part_dir))
+    try:
+        if scheduler:
+            from . import distributed
+
+            for r in distributed.run_partitions(scheduler, partitions, *args):
+                store.write_result(r, st.parse_cache, st.part_dir)
+                results.append(r)
+                if bar is not None:
+                    bar.update(len(r.keys))
+        elif n_process > 1 and len(partitions) > 1:
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
+            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+            with ProcessPoolExecutor(max_workers=min(n_process, len(partitions)), mp_context=ctx) as pool:
+                futures = [pool.submit(store.process_partition, p, *args, True, PARSE_BATCH) for p in partitions]
+                for f in as_completed(futures):
+                    r = f.result()
+                    results.append(r)
+                    if bar is not None:
+                        bar.update(len(r.keys))
+        else:
+            for p in partitions:
+                r = store.process_partition(p, *args, True, PARSE_BATCH)
+                results.append(r)
+                if bar is not None:
+                    bar.update(len(r.keys))
+    finally:
+        if bar is not None:
+            bar.close()
+    return results
+
+
 def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cache_dir: str | Path | None = None,
-                 progress: bool | None = None, name: str | None = None) -> Corpus:
-    """Run load -> clean -> parse -> tables on a corpus folder."""
+                 progress: bool | None = None, name: str | None = None, scheduler: str | None = None,
+                 n_process: int | None = None) -> Corpus:
+    """Run load -> clean -> parse -> annotate -> tables on a corpus folder, doing only what is not stored.
+
+    Each article not yet in the store (helpers.store) is parsed (unless its parse is cached) and
+    annotated, in partitions run by n_process worker processes (default 2) or, with scheduler (or
+    $DASK_SCHEDULER), on a dask.distributed cluster. The corpus tables are then assembled as Parquet
+    files (corpus.tables_dir) that the notebooks read; Docs are loaded only when asked for.
+    """
     start = time.perf_counter()
     corpus_dir = Path(corpus_dir)
+    name = name or corpus_dir.resolve().name
+    scheduler = scheduler or os.environ.get("DASK_SCHEDULER") or None
+    n_process = n_process or default_n_process()
     prepared, problems, duplicates, n_files = prepare(corpus_dir)
     dup_ids = {d.doc_id: d.duplicate_of for d in duplicates}
     by_model: dict[str, dict[str, str]] = {}
@@ -177,36 +323,96 @@ def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cac
             problems.append(corpus_mod.Problem(
                 doc_id, f"{lang_name} article, not French, and no {lang_name} spaCy pipeline is installed: "
                         "skipped (install one, e.g. en-core-web-sm, to analyse it)"))
-    docs: dict[str, Doc] = {}
     stats = nlp_mod.ParseStats()
+    parse_cache = Path(cache_dir) if cache_dir else paths.parse_cache_dir()
+    entries: dict[str, tuple[str, str]] = {}  # doc_id -> (model, content key)
+    located: dict[str, tuple[store.Store, str]] = {}  # doc_id -> (store, part id)
+    show = bool(progress)
     for m, texts in by_model.items():
-        parsed, s = nlp_mod.parse_texts(texts, m, cache_dir=cache_dir, progress=progress)
-        docs.update(parsed)
-        stats.cached += s.cached
-        stats.parsed += s.parsed
-        stats.seconds += s.seconds
-    docs = {d: docs[d] for d in prepared if d in docs}  # keep corpus order
-    sentences = tables.sentences_table(docs)
-    documents = _documents_table(prepared, docs, sentences, dup_ids, by_model)
-    return Corpus(name=name or corpus_dir.resolve().name, corpus_dir=corpus_dir, model=model,
-                  articles={d: prepared[d] for d in docs}, docs=docs, documents=documents, sentences=sentences,
+        st = store.Store.open(m, cache_dir)
+        keys = {d: nlp_mod.content_key(t, m) for d, t in texts.items()}
+        index = st.index()
+        missing = [(k, texts[d]) for d, k in keys.items() if k not in index]
+        if progress is None:
+            show = len(missing) > nlp_mod.PROGRESS_MIN_DOCS
+        t0 = time.perf_counter()
+        results = run_partitions(partitions_of(missing, n_process if not scheduler else 8), m, st, n_process,
+                                 scheduler=scheduler, progress=show)
+        stats.parsed += sum(r.parsed for r in results)
+        stats.cached += len(texts) - sum(r.parsed for r in results)
+        stats.seconds += time.perf_counter() - t0
+        if results:
+            index = st.index()
+        for d, k in keys.items():
+            entries[d] = (m, k)
+            if k in index:
+                located[d] = (st, index[k])
+    order = [d for d in prepared if d in entries]
+    lost = [d for d in order if d not in located]
+    if lost:  # a part vanished between writing and reading (another process?): say so, go on without
+        for d in lost:
+            problems.append(corpus_mod.Problem(d, "its stored annotations could not be read: not analysed"))
+        order = [d for d in order if d in located]
+    folder = store.corpus_tables_dir(store.store_root(cache_dir), corpus_dir, name)
+    manifest = {"articles": [[d, entries[d][0], located[d][0].version, entries[d][1], located[d][1]] for d in order]}
+    assemble_tables(folder, order, located, {d: entries[d][1] for d in order}, manifest)
+    docinfo = pd.read_parquet(folder / "docinfo.parquet")
+    sentences = pd.read_parquet(folder / "sentences.parquet")
+    documents = _documents_table(prepared, order, docinfo, dup_ids, {d: entries[d][0] for d in order})
+    documents.to_parquet(folder / "documents.parquet", index=False)
+    texts_all = {d: prepared[d].cleaned.text for d in order}
+    docs = LazyDocs({d: entries[d] for d in order}, texts_all, parse_cache)
+    return Corpus(name=name, corpus_dir=corpus_dir, model=model,
+                  articles={d: prepared[d] for d in order}, docs=docs, documents=documents, sentences=sentences,
                   problems=problems, duplicates=duplicates, parse_stats=stats, n_files=n_files,
-                  seconds=time.perf_counter() - start)
+                  seconds=time.perf_counter() - start, tables_dir=folder)
 
 
-def _documents_table(prepared: dict[str, PreparedArticle], docs: dict[str, Doc], sentences: pd.DataFrame,
-                     dup_ids: dict[str, str], by_model: dict[str, dict[str, str]]) -> pd.DataFrame:
-    n_sent = sentences.groupby("doc_id").size() if len(sentences) else pd.Series(dtype=int)
-    model_of = {d: m for m, texts in by_model.items() for d in texts}
+def assemble_tables(folder: Path, order: list[str], located: dict[str, tuple[store.Store, str]],
+                    keys: dict[str, str], manifest: dict) -> None:
+    """Concatenate the articles' rows from their parts into the corpus's Parquet tables (streamed,
+    in corpus order, doc_id restored), then the corpus-level steps; skipped when the manifest matches."""
+    old = store.read_manifest(folder)
+    names = (*store.PART_TABLES, store.DOCINFO)
+    if old == manifest and all((folder / f"{n}.parquet").exists() for n in (*names, *CORPUS_LEVEL)):
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "manifest.json").unlink(missing_ok=True)
+    for name in names:
+        tables.stream_parts(folder / f"{name}.parquet", name, order, located, keys)
+    corpus_level_tables(folder)
+    store.write_manifest(folder, manifest)
+
+
+CORPUS_LEVEL = ("entities", "quotes", "arguments")
+
+
+def corpus_level_tables(folder: Path) -> None:
+    """Steps that need every article: entity names grouped over the corpus (and quote speakers
+    renamed alike), the arguments (pro and con rows of the stances)."""
+    from . import stance
+
+    mentions = pd.read_parquet(folder / "mentions.parquet")
+    ents = tables.group_mentions(mentions)
+    store.atomic_write_bytes(folder / "entities.parquet", store.parquet_bytes(ents))
+    quotes = tables.rename_speakers(pd.read_parquet(folder / "quotes.parquet"), mentions, ents)
+    store.atomic_write_bytes(folder / "quotes.parquet", store.parquet_bytes(quotes))
+    args = stance.arguments_table(pd.read_parquet(folder / "stances.parquet"))
+    store.atomic_write_bytes(folder / "arguments.parquet", store.parquet_bytes(args))
+
+
+def _documents_table(prepared: dict[str, PreparedArticle], order: list[str], docinfo: pd.DataFrame,
+                     dup_ids: dict[str, str], model_of: dict[str, str]) -> pd.DataFrame:
+    info = docinfo.set_index("doc_id") if len(docinfo) else pd.DataFrame(columns=["n_tokens", "n_sentences"])
     rows = []
-    for doc_id, doc in docs.items():
+    for doc_id in order:
         a = prepared[doc_id].article
         c = prepared[doc_id].cleaned
         rows.append({
             "doc_id": doc_id, "path": a.path, "title": a.title, "author": a.author, "date": a.date,
             "source": a.source, "url": a.url, "lang": a.lang,
-            "n_sentences": int(n_sent.get(doc_id, 0)),
-            "n_tokens": sum(1 for t in doc if not t.is_punct and not t.is_space),
+            "n_sentences": int(info.at[doc_id, "n_sentences"]) if doc_id in info.index else 0,
+            "n_tokens": int(info.at[doc_id, "n_tokens"]) if doc_id in info.index else 0,
             "format": a.fmt, "encoding": a.encoding, "model": model_of.get(doc_id, ""),
             "n_chars": len(c.text), "n_removed": len(c.removed),
             "removed": c.removed_text(" || "),

@@ -260,6 +260,40 @@ def name_patterns(docs: Mapping[str, Doc], labels: Iterable[str] = ("PER", "ORG"
     return {k: c.most_common(1)[0][0] for k, c in found.items()}
 
 
+NAME_SEP = "\x1f"
+
+
+def name_patterns_rows(doc: Doc, labels: Iterable[str] = ("PER", "ORG", "LOC")) -> list[tuple[str, str, str]]:
+    """The name candidates of one article, as stored rows (label, normalised words joined by NAME_SEP,
+    surface): capitalised entity spans of 2+ words (stop words are filtered when the rows are used)."""
+    labels = set(labels)
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in labels:
+            continue
+        words = [t for t in ent if t.text not in DASHES and not t.is_space]
+        if len(words) < 2 or not all(t.text[:1].isupper() and _has_letter(t.text) for t in words):
+            continue
+        out.append((ent.label_, NAME_SEP.join(norm(t.text) for t in words), _join_surface([t.text for t in ent])))
+    return out
+
+
+def name_patterns_from_table(names: pd.DataFrame, labels: Iterable[str] = ("PER", "ORG", "LOC"),
+                             stops: frozenset[str] | None = None) -> dict[tuple[str, ...], str]:
+    """name_patterns() computed from the stored names table (columns label, key, surface)."""
+    stops = stops if stops is not None else stop_words("fr")
+    found: dict[tuple[str, ...], Counter] = {}
+    if names is None or not len(names):
+        return {}
+    sub = names[names["label"].isin(set(labels))]
+    for key, surface in zip(sub["key"], sub["surface"], strict=True):
+        words = tuple(key.split(NAME_SEP))
+        if any(w in stops for w in words):
+            continue
+        found.setdefault(words, Counter())[surface] += 1
+    return {k: c.most_common(1)[0][0] for k, c in found.items()}
+
+
 def units_table(corpus: Any | None = None, *, tokens: pd.DataFrame | None = None,
                 docs: Mapping[str, Doc] | None = None, langs: Mapping[str, str] | None = None,
                 terms: TermList | None = None, merge_names: bool = True,
@@ -271,9 +305,12 @@ def units_table(corpus: Any | None = None, *, tokens: pd.DataFrame | None = None
     key (what is counted), label (display form), pos (spaCy POS, TERM or NAME), kind (token, term,
     name, punct, number), is_word (a word or term), is_content (counted in the vocabulary).
     """
+    names_table = None
     if corpus is not None:
         tokens = corpus.tokens if tokens is None else tokens
-        docs = corpus.docs if docs is None else docs
+        names_table = getattr(corpus, "names", None) if docs is None else None
+        if names_table is None:
+            docs = corpus.docs if docs is None else docs
         if langs is None and len(corpus.documents):
             langs = dict(zip(corpus.documents["doc_id"], corpus.documents["lang"], strict=False))
     if tokens is None:
@@ -284,16 +321,21 @@ def units_table(corpus: Any | None = None, *, tokens: pd.DataFrame | None = None
     stops.setdefault("fr", stop_words("fr"))
     stops.setdefault("en", stop_words("en"))
     patterns: dict[tuple[str, ...], tuple[str, str]] = {}
-    if merge_names and docs:
-        for p, surface in name_patterns(docs, stops=stops["fr"]).items():
+    def found_names(labels=("PER", "ORG", "LOC")):
+        if names_table is not None:
+            return name_patterns_from_table(names_table, labels=labels, stops=stops["fr"])
+        return name_patterns(docs, labels=labels, stops=stops["fr"]) if docs else {}
+
+    if merge_names:
+        for p, surface in found_names().items():
             patterns[p] = ("name", surface)
     for p, canonical in terms.patterns.items():
         patterns[p] = ("term", canonical)  # the term list wins over discovered names
     trie = _build_trie(patterns)
     # a person's surname alone ('LeCun') counts as the full name in articles that give the full name
     surnames: dict[str, tuple[str, str] | None] = {}
-    if merge_names and docs:
-        for p in name_patterns(docs, labels=("PER",), stops=stops["fr"]):
+    if merge_names:
+        for p in found_names(("PER",)):
             value = patterns.get(p)
             if value is not None and len(p) >= 2:
                 surnames[p[-1]] = value if surnames.get(p[-1], value) == value else None
