@@ -146,9 +146,10 @@ class ParseStats:
     cached: int = 0
     parsed: int = 0
     seconds: float = 0.0
+    annotated: int = 0  # articles annotated in this run (the others' rows came from the store)
 
     def __str__(self) -> str:
-        return f"{self.parsed} parsed, {self.cached} from cache, {self.seconds:.1f} s"
+        return f"{self.parsed} parsed, {self.cached} from cache, {self.annotated} annotated, {self.seconds:.1f} s"
 
 
 def split_long_text(text: str, limit: int) -> list[str]:

@@ -339,6 +339,7 @@ def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cac
         results = run_partitions(partitions_of(missing, n_process if not scheduler else 8), m, st, n_process,
                                  scheduler=scheduler, progress=show)
         stats.parsed += sum(r.parsed for r in results)
+        stats.annotated += len(missing)
         stats.cached += len(texts) - sum(r.parsed for r in results)
         stats.seconds += time.perf_counter() - t0
         if results:
