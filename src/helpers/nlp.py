@@ -147,9 +147,14 @@ class ParseStats:
     parsed: int = 0
     seconds: float = 0.0
     annotated: int = 0  # articles annotated in this run (the others' rows came from the store)
+    cpu_parse: float = 0.0  # CPU seconds spent parsing (summed over worker processes)
+    cpu_annotate: float = 0.0  # CPU seconds spent annotating
 
     def __str__(self) -> str:
-        return f"{self.parsed} parsed, {self.cached} from cache, {self.annotated} annotated, {self.seconds:.1f} s"
+        text = f"{self.parsed} parsed, {self.cached} from cache, {self.annotated} annotated, {self.seconds:.1f} s"
+        if self.annotated:
+            text += f" (CPU: parse {self.cpu_parse:.1f} s, annotate {self.cpu_annotate:.1f} s)"
+        return text
 
 
 def split_long_text(text: str, limit: int) -> list[str]:

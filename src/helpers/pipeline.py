@@ -11,9 +11,12 @@ helpers.framing, helpers.stance) and share (doc_id, sent_id) with the sentences 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
 import os
+import pickle
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -203,29 +206,97 @@ def _n(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def prepare(corpus_dir: str | Path) -> tuple[dict[str, PreparedArticle], list[corpus_mod.Problem],
-                                              list[corpus_mod.Duplicate], int]:
-    """Load and clean every article; flag language; set duplicates aside."""
-    result = corpus_mod.read_folder(corpus_dir)
-    problems = list(result.problems)
+def _prepare_article(art: corpus_mod.Article) -> PreparedArticle | corpus_mod.Problem:
+    cleaned = clean_mod.clean_text(art.text, {k: v for k, v in art.meta().items() if v})
+    if not cleaned.text.strip():
+        return corpus_mod.Problem(art.doc_id, "only boilerplate: nothing left after cleaning "
+                                  f"({len(cleaned.removed)} pieces removed)")
+    for key in ("title", "author", "date", "source", "url"):
+        if not getattr(art, key) and cleaned.meta.get(key):
+            setattr(art, key, cleaned.meta[key])
+    art.date = corpus_mod.normalise_date(art.date)
+    detected = corpus_mod.detect_language(cleaned.text)
+    if not art.lang:
+        art.lang = detected if detected != "und" else "fr"
+    art.lang = art.lang.lower()[:2]
+    return PreparedArticle(art, cleaned, detected)
+
+
+def _prepare_code_version() -> str:
+    h = hashlib.sha256()
+    for mod in (corpus_mod, clean_mod):
+        h.update(Path(mod.__file__).read_bytes())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def prepare(corpus_dir: str | Path, cache_dir: str | Path | None = None, use_cache: bool = False
+            ) -> tuple[dict[str, PreparedArticle], list[corpus_mod.Problem], list[corpus_mod.Duplicate], int]:
+    """Load and clean every article; flag language; set duplicates aside.
+
+    With use_cache, each file's result is kept (in the store folder) under its path, size and
+    modification time, so that a second run reads and cleans only new or changed files.
+    """
+    root = Path(corpus_dir)
+    if not root.exists():
+        raise FileNotFoundError(f"corpus folder not found: {root}")
+    if not root.is_dir():
+        raise NotADirectoryError(f"corpus path is not a folder: {root}")
+    files = corpus_mod.list_files(root)
+    metadata, read_problems = corpus_mod.load_metadata(root, files)
+    cache_path = None
+    old: dict = {}
+    context = json.dumps([_prepare_code_version(), sorted(metadata.items())], sort_keys=True, default=str)
+    if use_cache:
+        cache_path = (store.store_root(cache_dir) / "prepared"
+                      / f"{hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:16]}.pkl")
+        try:
+            with cache_path.open("rb") as f:
+                old = pickle.load(f)
+            if old.get("context") != context:
+                old = {"shingles": old.get("shingles", {})}
+        except Exception:  # noqa: BLE001 - no cache or an unreadable one: read everything
+            old = {}
+    old_files: dict = old.get("files", {})
+    new_files: dict = {}
+    clean_problems: list[corpus_mod.Problem] = []
     prepared: dict[str, PreparedArticle] = {}
-    for art in result.articles:
-        cleaned = clean_mod.clean_text(art.text, {k: v for k, v in art.meta().items() if v})
-        if not cleaned.text.strip():
-            problems.append(corpus_mod.Problem(art.doc_id, "only boilerplate: nothing left after cleaning "
-                                               f"({len(cleaned.removed)} pieces removed)"))
-            continue
-        for key in ("title", "author", "date", "source", "url"):
-            if not getattr(art, key) and cleaned.meta.get(key):
-                setattr(art, key, cleaned.meta[key])
-        art.date = corpus_mod.normalise_date(art.date)
-        detected = corpus_mod.detect_language(cleaned.text)
-        if not art.lang:
-            art.lang = detected if detected != "und" else "fr"
-        art.lang = art.lang.lower()[:2]
-        prepared[art.doc_id] = PreparedArticle(art, cleaned, detected)
-    duplicates = corpus_mod.find_duplicates({d: p.cleaned.text for d, p in prepared.items()})
-    return prepared, problems, duplicates, result.n_files
+    n_files = 0
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        try:
+            st = path.stat()
+            stamp = (st.st_size, st.st_mtime_ns)
+        except OSError:
+            stamp = None
+        entry = old_files.get(rel)
+        if entry is not None and stamp is not None and entry[0] == stamp:
+            items, probs, counted = entry[1]
+        else:
+            arts, probs, counted = corpus_mod.read_file(path, root, metadata)
+            items = [_prepare_article(a) for a in arts]
+        if stamp is not None:
+            new_files[rel] = (stamp, (items, probs, counted))
+        read_problems += probs
+        n_files += counted
+        for item in items:
+            if isinstance(item, corpus_mod.Problem):
+                clean_problems.append(item)
+            else:
+                prepared[item.doc_id] = item
+    shingles: dict = old.get("shingles", {}) if use_cache else None
+    duplicates = corpus_mod.find_duplicates({d: p.cleaned.text for d, p in prepared.items()},
+                                            shingle_cache=shingles)
+    if cache_path is not None:
+        from .corpus import _exact_key
+
+        live = {_exact_key(p.cleaned.text) for p in prepared.values()}
+        data = {"context": context, "files": new_files, "shingles": {k: v for k, v in shingles.items() if k in live}}
+        try:
+            store.atomic_write_bytes(cache_path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError as exc:
+            log.warning("could not write the preparation cache %s (%s)", cache_path, exc)
+    return prepared, read_problems + clean_problems, duplicates, n_files
 
 
 def default_n_process() -> int:
@@ -305,7 +376,7 @@ def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cac
     name = name or corpus_dir.resolve().name
     scheduler = scheduler or os.environ.get("DASK_SCHEDULER") or None
     n_process = n_process or default_n_process()
-    prepared, problems, duplicates, n_files = prepare(corpus_dir)
+    prepared, problems, duplicates, n_files = prepare(corpus_dir, cache_dir=cache_dir, use_cache=True)
     dup_ids = {d.doc_id: d.duplicate_of for d in duplicates}
     by_model: dict[str, dict[str, str]] = {}
     english = nlp_mod.english_model()
@@ -340,6 +411,8 @@ def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cac
                                  scheduler=scheduler, progress=show)
         stats.parsed += sum(r.parsed for r in results)
         stats.annotated += len(missing)
+        stats.cpu_parse += sum(r.cpu_parse for r in results)
+        stats.cpu_annotate += sum(r.cpu_annotate for r in results)
         stats.cached += len(texts) - sum(r.parsed for r in results)
         stats.seconds += time.perf_counter() - t0
         if results:

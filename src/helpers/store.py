@@ -129,6 +129,15 @@ def annotation_version(lexicons_dir: str | Path | None = None) -> str:
     return _annotation_version(str(lex), str(pkg), mtimes)
 
 
+def table_columns(name: str) -> list[str]:
+    """The columns of a stored table (for an empty corpus)."""
+    from . import entities, framing, stance, tables
+
+    return {"sentences": tables.SENTENCE_COLUMNS, "tokens": tables.TOKEN_COLUMNS, "mentions": MENTION_COLUMNS,
+            "quotes": entities.QUOTE_COLUMNS, "frames": framing.FRAME_COLUMNS, "devices": framing.DEVICE_COLUMNS,
+            "stances": stance.STANCE_COLUMNS, "names": NAME_COLUMNS, DOCINFO: DOCINFO_COLUMNS}[name]
+
+
 # --------------------------------------------------------------------------- annotating one article
 
 def annotate_doc(key: str, doc) -> dict[str, pd.DataFrame]:
@@ -174,6 +183,8 @@ class PartResult:
     parsed: int = 0
     from_parse_cache: int = 0
     seconds: float = 0.0
+    cpu_parse: float = 0.0  # CPU seconds of this worker in nlp.pipe (and reading the parse cache)
+    cpu_annotate: float = 0.0  # CPU seconds in annotate_doc
     files: dict[str, bytes] = field(default_factory=dict)  # relative path -> bytes (write=False)
 
 
@@ -195,6 +206,7 @@ def process_partition(items: Sequence[tuple[str, str]], model: str, parse_cache:
     start = time.perf_counter()
     nlp = nlp_mod.load_pipeline(model)
     keys = [k for k, _ in items]
+    start_cpu = time.process_time()
     result = PartResult(part_id=part_id_of(keys), keys=keys)
     cache = Path(parse_cache)
     cached: dict[str, object] = {}
@@ -218,7 +230,9 @@ def process_partition(items: Sequence[tuple[str, str]], model: str, parse_cache:
         for key, _ in items:
             if key in todo_keys:
                 k, _t = next(todo_iter)
+                c0 = time.process_time()
                 doc = next(parsed_stream)
+                result.cpu_parse += time.process_time() - c0
                 db = DocBin(store_user_data=True)
                 db.add(doc)
                 rel = nlp_mod.cache_path_for_key(Path(""), model, k)
@@ -230,8 +244,11 @@ def process_partition(items: Sequence[tuple[str, str]], model: str, parse_cache:
             else:
                 yield key, cached.pop(key), False
 
+    result.cpu_parse += time.process_time() - start_cpu
     for key, doc, was_parsed in docs_in_order():
+        c0 = time.process_time()
         tables = annotate_doc(key, doc)
+        result.cpu_annotate += time.process_time() - c0
         tables[DOCINFO].loc[:, "parsed"] = was_parsed
         for name, df in tables.items():
             pieces[name].append(df)

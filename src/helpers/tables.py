@@ -146,7 +146,11 @@ def stream_parts(path, name: str, order: list[str], located: Mapping, keys: Mapp
                 flush()
         flush()
         if writer is None:  # no row at all: an empty table with the parts' columns
-            empty = (first_schema or pa.schema([("doc_id", pa.large_string())])).empty_table()
+            if first_schema is None:
+                from .store import table_columns
+
+                first_schema = pa.schema([(c, pa.large_string()) for c in table_columns(name)])
+            empty = first_schema.empty_table()
             pq.write_table(empty, tmp)
         else:
             writer.close()

@@ -586,7 +586,7 @@ def lafon_specificity(a: np.ndarray, freq: np.ndarray, size: np.ndarray, total: 
 
 
 def keyness(counts: pd.DataFrame, sizes: pd.Series | None = None, min_freq: int = 2, alpha: float = 0.05,
-            labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+            labels: Mapping[str, str] | None = None, top: int | None = None, chunk: int = 64) -> pd.DataFrame:
     """Specificities of every term in every part against the rest of the corpus (long table).
 
     counts: term keys x parts. sizes: words per part (defaults to the column sums). Terms whose
@@ -596,6 +596,10 @@ def keyness(counts: pd.DataFrame, sizes: pd.Series | None = None, min_freq: int 
     specificity (Lafon, signed), spec_p, direction (over / under / even), significant (ll_p < alpha).
     Sorted by part, then specificity from most over-used to most under-used. Empty when fewer than
     two parts.
+
+    top: keep only the `top` most over-used and `top` most under-used terms of each part (the table
+    then grows with the number of parts, not with parts x vocabulary). Parts are computed `chunk`
+    at a time, so memory holds chunk x vocabulary cells, not the whole matrix.
     """
     if counts is None or counts.empty or counts.shape[1] < 2:
         return pd.DataFrame(columns=KEYNESS_COLUMNS)
@@ -605,9 +609,30 @@ def keyness(counts: pd.DataFrame, sizes: pd.Series | None = None, min_freq: int 
     sizes = (sizes if sizes is not None else counts.sum(axis=0)).reindex(counts.columns).astype(float)
     sizes = sizes.where(sizes >= counts.sum(axis=0), counts.sum(axis=0))
     total = float(sizes.sum())
+    freq = counts.sum(axis=1).to_numpy(dtype=float)[:, None]
+    blocks = []
+    for j in range(0, counts.shape[1], max(1, chunk)):
+        block = counts.iloc[:, j:j + chunk]
+        out = _keyness_block(block, freq, sizes.iloc[j:j + chunk].to_numpy(), total, alpha)
+        if top is not None:
+            over = out[out["specificity"] > 0].sort_values(["specificity", "key"], ascending=[False, True])
+            under = out[out["specificity"] < 0].sort_values(["specificity", "key"], ascending=[True, True])
+            out = pd.concat([over.groupby("part", sort=False).head(top), under.groupby("part", sort=False).head(top)])
+        blocks.append(out)
+    out = pd.concat(blocks, ignore_index=True) if len(blocks) > 1 else blocks[0]
+    out["label"] = out["key"].map(labels) if labels else out["key"]
+    out["label"] = out["label"].fillna(out["key"])
+    order = {p: k for k, p in enumerate(counts.columns)}
+    out = out.assign(_o=out["part"].map(order)).sort_values(["_o", "specificity", "key"],
+                                                            ascending=[True, False, True])
+    return out.drop(columns="_o")[KEYNESS_COLUMNS].reset_index(drop=True)
+
+
+def _keyness_block(counts: pd.DataFrame, freq: np.ndarray, size_vec: np.ndarray, total: float,
+                   alpha: float) -> pd.DataFrame:
+    """keyness() rows of some parts (columns of counts); freq and total are the whole corpus's."""
     a = counts.to_numpy(dtype=float)
-    freq = a.sum(axis=1, keepdims=True)
-    size = sizes.to_numpy()[None, :]
+    size = size_vec[None, :]
     b = freq - a
     c = size - a
     d = (total - size) - b
@@ -635,19 +660,23 @@ def keyness(counts: pd.DataFrame, sizes: pd.Series | None = None, min_freq: int 
     })
     out["direction"] = np.select([out["specificity"] > 0, out["specificity"] < 0], ["over", "under"], "even")
     out["significant"] = out["ll_p"] < alpha
-    out["label"] = out["key"].map(labels) if labels else out["key"]
-    out["label"] = out["label"].fillna(out["key"])
-    order = {p: k for k, p in enumerate(counts.columns)}
-    out = out.assign(_o=out["part"].map(order)).sort_values(["_o", "specificity", "key"],
-                                                            ascending=[True, False, True])
-    return out.drop(columns="_o")[KEYNESS_COLUMNS].reset_index(drop=True)
+    return out
 
 
 def corpus_keyness(units: pd.DataFrame, by: str | pd.Series = "doc_id", min_freq: int = 2,
-                   alpha: float = 0.05) -> pd.DataFrame:
-    """keyness() of each part (a units column or a Series doc_id -> group) against the rest."""
+                   alpha: float = 0.05, top: int | None = None) -> pd.DataFrame:
+    """keyness() of each part (a units column or a Series doc_id -> group) against the rest
+    (top: the top most over- and under-used terms of each part only)."""
     return keyness(count_matrix(units, by), part_sizes(units, by), min_freq=min_freq, alpha=alpha,
-                   labels=label_map(units))
+                   labels=label_map(units), top=top)
+
+
+def write_full_keyness(spec: pd.DataFrame, path: str | Path) -> Path:
+    """The full keyness matrix as compressed Parquet (zstd), for whoever asks for every term of every part."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    spec.to_parquet(path, index=False, compression="zstd")
+    return path
 
 
 def top_keyness(spec: pd.DataFrame, n: int = 10, significant_only: bool = False) -> pd.DataFrame:
