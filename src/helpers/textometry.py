@@ -737,6 +737,63 @@ def kwic(docs: Mapping[str, Doc], query: str, window: int = 10, match: str = "au
     return pd.DataFrame(rows, columns=cols)
 
 
+def kwic_index(tokens: pd.DataFrame) -> pd.DataFrame:
+    """The tokens table with the normalised form and lemma a concordance matches on (compute once,
+    then call kwic_tokens for each query)."""
+    cols = ["doc_id", "sent_id", "i", "text", "ws", "start_char"]
+    idx = tokens[[c for c in cols if c in tokens.columns]].copy()
+    if "ws" not in idx.columns:
+        idx["ws"] = " "
+    texts = tokens["text"].astype(str).tolist()
+    forms = [norm(t) for t in texts]
+    lemmas = [norm(x) for x in tokens["lemma"].astype(str).tolist()]
+    pos = tokens["pos"].astype(str).tolist()
+    dep = tokens["dep"].astype(str).tolist() if "dep" in tokens.columns else [""] * len(forms)
+    idx["_form"] = forms
+    idx["_lemma"] = [participle_adjective(f, lm, p, d) or lm for f, lm, p, d in zip(forms, lemmas, pos, dep,
+                                                                                     strict=True)]
+    return idx
+
+
+def kwic_tokens(index: pd.DataFrame, query: str, window: int = 10, match: str = "auto",
+                terms: TermList | None = None, max_rows: int | None = None) -> pd.DataFrame:
+    """kwic() from the stored tokens table (see kwic_index) instead of parsed Docs: same columns,
+    contexts of `window` tokens inside the sentence (whitespace tokens are not in the table)."""
+    cols = ["doc_id", "sent_id", "left", "keyword", "right", "start_char", "end_char"]
+    patterns = query_patterns(query, terms) if match == "auto" else ([pattern_tokens(query)] if query.strip() else [])
+    patterns = [p for p in patterns if p]
+    if not patterns or index.empty:
+        return pd.DataFrame(columns=cols)
+    trie = _build_trie({p: True for p in patterns})
+    firsts = {p[0] for p in patterns}
+    hit = index["_lemma" if match == "lemma" else "_form"].isin(firsts)
+    if match == "auto":
+        hit |= index["_lemma"].isin(firsts)
+    if not hit.any():
+        return pd.DataFrame(columns=cols)
+    wanted = index.loc[hit, ["doc_id", "sent_id"]].drop_duplicates()
+    sub = index.merge(wanted, on=["doc_id", "sent_id"], sort=False)
+    rows = []
+    for (doc_id, sid), g in sub.groupby(["doc_id", "sent_id"], sort=False):
+        forms, lemmas = g["_form"].tolist(), g["_lemma"].tolist()
+        if match == "form":
+            lemmas = forms
+        elif match == "lemma":
+            forms = lemmas
+        texts, ws, starts = g["text"].astype(str).tolist(), g["ws"].astype(str).tolist(), g["start_char"].tolist()
+
+        def span(a: int, b: int) -> str:
+            return "".join(t + w for t, w in zip(texts[a:b], ws[a:b], strict=True))[:-len(ws[b - 1]) or None] \
+                if b > a else ""
+
+        for s, e, _ in find_matches(forms, lemmas, [0] * len(forms), trie):
+            rows.append((doc_id, int(sid), span(max(0, s - window), s), span(s, e), span(e, min(len(texts), e + window)),
+                         int(starts[s]), int(starts[e - 1]) + len(texts[e - 1])))
+            if max_rows and len(rows) >= max_rows:
+                return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=cols)
+
+
 def _clip(text: str, width: int, left: bool) -> str:
     text = " ".join(text.split())
     if len(text) <= width:
