@@ -755,6 +755,13 @@ def kwic_index(tokens: pd.DataFrame) -> pd.DataFrame:
     return idx
 
 
+def _join_tokens(texts: Sequence[str], ws: Sequence[str], a: int, b: int) -> str:
+    """The text of tokens a..b-1 as spaCy writes a span: each token's trailing space, but the last one's."""
+    if b <= a:
+        return ""
+    return "".join(t + w for t, w in zip(texts[a:b - 1], ws[a:b - 1], strict=True)) + texts[b - 1]
+
+
 def kwic_tokens(index: pd.DataFrame, query: str, window: int = 10, match: str = "auto",
                 terms: TermList | None = None, max_rows: int | None = None) -> pd.DataFrame:
     """kwic() from the stored tokens table (see kwic_index) instead of parsed Docs: same columns,
@@ -782,12 +789,9 @@ def kwic_tokens(index: pd.DataFrame, query: str, window: int = 10, match: str = 
             forms = lemmas
         texts, ws, starts = g["text"].astype(str).tolist(), g["ws"].astype(str).tolist(), g["start_char"].tolist()
 
-        def span(a: int, b: int) -> str:
-            return "".join(t + w for t, w in zip(texts[a:b], ws[a:b], strict=True))[:-len(ws[b - 1]) or None] \
-                if b > a else ""
-
         for s, e, _ in find_matches(forms, lemmas, [0] * len(forms), trie):
-            rows.append((doc_id, int(sid), span(max(0, s - window), s), span(s, e), span(e, min(len(texts), e + window)),
+            rows.append((doc_id, int(sid), _join_tokens(texts, ws, max(0, s - window), s), _join_tokens(texts, ws, s, e),
+                         _join_tokens(texts, ws, e, min(len(texts), e + window)),
                          int(starts[s]), int(starts[e - 1]) + len(texts[e - 1])))
             if max_rows and len(rows) >= max_rows:
                 return pd.DataFrame(rows, columns=cols)
