@@ -153,3 +153,36 @@ def test_long_csv_fields_are_read_back(tmp_path: Path) -> None:
     path = tmp_path / "documents.csv"
     write_csv(pd.DataFrame({"doc_id": ["long.txt", "short.txt"], "text": [article, "court"]}), path)
     assert _rows(path) == 2
+
+
+def test_preparation_is_cached_per_file(corpus_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    from helpers import corpus as corpus_mod
+    from helpers.pipeline import prepare
+
+    calls: list[str] = []
+    real = corpus_mod.read_file
+
+    def counting(path, root, metadata):
+        calls.append(path.name)
+        return real(path, root, metadata)
+
+    monkeypatch.setattr(corpus_mod, "read_file", counting)
+    cache = tmp_path / "cache"
+    first = prepare(corpus_dir, cache_dir=cache, use_cache=True)
+    assert sorted(calls) == ["a.txt", "b.txt"]
+    calls.clear()
+    second = prepare(corpus_dir, cache_dir=cache, use_cache=True)
+    assert calls == [] and second[0].keys() == first[0].keys()
+    assert second[0]["a.txt"].cleaned.text == first[0]["a.txt"].cleaned.text
+    (corpus_dir / "c.txt").write_text(C, encoding="utf-8")
+    (corpus_dir / "b.txt").write_text(B + " Une phrase de plus pour changer le fichier.", encoding="utf-8")
+    prepare(corpus_dir, cache_dir=cache, use_cache=True)
+    assert sorted(calls) == ["b.txt", "c.txt"], "only new and changed files are read"
+    calls.clear()
+    (corpus_dir / "metadata.csv").write_text("file,source\na.txt,Le Journal\n", encoding="utf-8")
+    third = prepare(corpus_dir, cache_dir=cache, use_cache=True)
+    assert sorted(calls) == ["a.txt", "b.txt", "c.txt", "metadata.csv"], "new metadata: every file read again"
+    assert third[0]["a.txt"].article.source == "Le Journal"
+    (corpus_dir / "b.txt").write_text(A, encoding="utf-8")  # now an exact duplicate of a.txt
+    dups = prepare(corpus_dir, cache_dir=cache, use_cache=True)[2]
+    assert [(d.doc_id, d.duplicate_of) for d in dups] == [("b.txt", "a.txt")]
