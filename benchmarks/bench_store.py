@@ -62,6 +62,12 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
+def note(rows: list, name: str, secs: float, rss: float, text: str) -> None:
+    """Record one step and print it at once (a long benchmark shows its progress)."""
+    rows.append((name, secs, rss, text))
+    print(f"  {name}: {secs:.1f} s, peak RSS {rss:.0f} MB  {text}", flush=True)
+
+
 def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     """Run cmd; return (wall seconds, peak RSS of its process tree in MB, stdout)."""
     start = time.perf_counter()
@@ -132,8 +138,8 @@ def main() -> None:
         for n_proc in a.bare_procs:
             wall, rss, out = run([py, "-c", BARE, str(corpus), a.model, str(n_proc)], env)
             info = json.loads(out.strip().splitlines()[-1]) if out.strip() else {"seconds": float("nan")}
-            rows.append((f"bare nlp.pipe, n_process={n_proc}", info["seconds"], rss,
-                         f"{info.get('docs', '?')} docs, {info.get('words', '?')} words"))
+            note(rows, f"bare nlp.pipe, n_process={n_proc}", info["seconds"], rss,
+                         f"{info.get('docs', '?')} docs, {info.get('words', '?')} words")
             bare_best = info["seconds"] if bare_best is None else min(bare_best, info["seconds"])
             words = info.get("words")
 
@@ -141,12 +147,12 @@ def main() -> None:
         export = [py, "-m", "helpers", "export", str(corpus), str(work / "out"), "--model", a.model,
                   "--cache-dir", str(cache)]
         cold, rss, out = run(export, env)
-        rows.append(("export cold", cold, rss, parse_line(out)))
+        note(rows, "export cold", cold, rss, parse_line(out))
         wall, rss, out = run(export, env)
-        rows.append(("export warm, nothing changed", wall, rss, parse_line(out)))
+        note(rows, "export warm, nothing changed", wall, rss, parse_line(out))
         (corpus / "zz_nouvel_article.txt").write_text(NEW_ARTICLE, encoding="utf-8")
         wall, rss, out = run(export, env)
-        rows.append(("export warm, one article added", wall, rss, parse_line(out)))
+        note(rows, "export warm, one article added", wall, rss, parse_line(out))
         lex = work / "lexicons"
         shutil.copytree(ROOT / "data" / "lexicons", lex)
         frames = lex / "frames.yml"
@@ -156,32 +162,32 @@ def main() -> None:
         frames.write_text(head + sep + tail.replace("    strong:\n", "    strong:\n      - gilet jaune\n", 1),
                           encoding="utf-8")
         wall, rss, out = run([py, "-c", WITH_LEXICONS, str(lex), *export[3:]], env)
-        rows.append(("export warm, one lexicon entry changed", wall, rss, parse_line(out)))
+        note(rows, "export warm, one lexicon entry changed", wall, rss, parse_line(out))
 
         for n in a.sizes:
             sub = work / f"corpus_{n}"
             got = link_corpus(source, sub, n)
             wall, rss, out = run([py, "-m", "helpers", "export", str(sub), str(work / f"out_{n}"), "--model",
                                   a.model, "--cache-dir", str(work / f"cache_{n}")], env)
-            rows.append((f"export cold, {got} files", wall, rss, parse_line(out)))
+            note(rows, f"export cold, {got} files", wall, rss, parse_line(out))
 
         if a.report:
             rep = [py, "-m", "helpers", "report", str(corpus), "--model", a.model, "--out", str(work / "report"),
                    "--cache-dir", str(work / "cache_report")]
             wall, rss, _ = run(rep, env)
-            rows.append(("report cold", wall, rss, ""))
+            note(rows, "report cold", wall, rss, "")
             wall, rss, _ = run(rep, env)
-            rows.append(("report warm", wall, rss, ""))
+            note(rows, "report warm", wall, rss, "")
             pages = sorted((work / "report").glob("*.html"))
             biggest = max(pages, key=lambda p: p.stat().st_size) if pages else None
             if biggest:
-                rows.append((f"largest page {biggest.name}", 0.0, biggest.stat().st_size / 2**20, "MB, not RSS"))
+                note(rows, f"largest page {biggest.name}", 0.0, biggest.stat().st_size / 2**20, "MB, not RSS")
 
         print(f"\n{'step':<42} {'seconds':>9} {'x bare':>7} {'% cold':>7} {'peak RSS MB':>12}  notes")
-        for name, secs, rss, note in rows:
+        for name, secs, rss, text in rows:
             ratio = f"{secs / bare_best:.2f}" if bare_best and secs else ""
             share = f"{100 * secs / cold:.1f}" if secs and not name.startswith("bare") else ""
-            print(f"{name:<42} {secs:>9.1f} {ratio:>7} {share:>7} {rss:>12.0f}  {note}")
+            print(f"{name:<42} {secs:>9.1f} {ratio:>7} {share:>7} {rss:>12.0f}  {text}")
         if bare_best and words:
             print(f"\nbare nlp.pipe: {words / bare_best:.0f} words/s; export cold: {words / cold:.0f} words/s")
     finally:
