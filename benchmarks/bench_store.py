@@ -64,12 +64,20 @@ sys.exit(main(sys.argv[2:]))
 
 def note(rows: list, name: str, secs: float, rss: float, text: str) -> None:
     """Record one step and print it at once (a long benchmark shows its progress)."""
-    rows.append((name, secs, rss, text))
-    print(f"  {name}: {secs:.1f} s, peak RSS {rss:.0f} MB  {text}", flush=True)
+    cpu = CPU[-1] if CPU else float("nan")
+    rows.append((name, secs, rss, text, cpu))
+    print(f"  {name}: {secs:.1f} s wall, {cpu:.1f} s CPU, peak RSS {rss:.0f} MB  {text}", flush=True)
+
+
+CPU: list[float] = []  # CPU seconds (user + system) of each step's process tree, in the order of the steps
 
 
 def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """Run cmd; return (wall seconds, peak RSS of its process tree in MB, stdout)."""
+    """Run cmd; return (wall seconds, peak RSS of its process tree in MB, stdout); the CPU seconds of
+    the tree (resource.getrusage of the waited-for children) are appended to CPU."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     peak = 0
@@ -85,6 +93,8 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
     out, err = proc.communicate()
     out_chunks.append(out)
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     if proc.returncode != 0:
         print(f"  ! {' '.join(cmd[:4])} ... exited {proc.returncode}: {err.strip().splitlines()[-1:]}")
     return wall, peak / 2**20, "".join(out_chunks)
@@ -116,6 +126,7 @@ def main() -> None:
     ap.add_argument("--bare-procs", type=int, nargs="*", default=[2])
     ap.add_argument("--report", action="store_true", help="also time `helpers report` cold and warm")
     ap.add_argument("--generated", type=int, default=300, help="articles to generate when there is no corpus")
+    ap.add_argument("--first", type=int, default=None, help="use only the first N files of the corpus")
     a = ap.parse_args()
     py = sys.executable
     work = Path(tempfile.mkdtemp(prefix="bench-store-"))
@@ -130,7 +141,7 @@ def main() -> None:
             source = work / "generated"
             generate(a.generated, source, ROOT / "data" / "raw")
         corpus = work / "corpus"
-        n_files = link_corpus(source, corpus)
+        n_files = link_corpus(source, corpus, a.first)
         print(f"corpus: {source} ({n_files} files), model {a.model}, {os.cpu_count()} CPUs; work folder {work}")
         rows: list[tuple[str, float, float, str]] = []
 
@@ -183,11 +194,17 @@ def main() -> None:
             if biggest:
                 note(rows, f"largest page {biggest.name}", 0.0, biggest.stat().st_size / 2**20, "MB, not RSS")
 
-        print(f"\n{'step':<42} {'seconds':>9} {'x bare':>7} {'% cold':>7} {'peak RSS MB':>12}  notes")
-        for name, secs, rss, text in rows:
+        bare_cpu = min((r[4] for r in rows if r[0].startswith("bare")), default=None)
+        cold_cpu = next((r[4] for r in rows if r[0] == "export cold"), None)
+        print(f"\n{'step':<42} {'wall s':>8} {'x bare':>7} {'% cold':>7} {'CPU s':>8} {'x bare':>7} {'% cold':>7} "
+              f"{'peak RSS MB':>12}  notes")
+        for name, secs, rss, text, cpu in rows:
             ratio = f"{secs / bare_best:.2f}" if bare_best and secs else ""
             share = f"{100 * secs / cold:.1f}" if secs and not name.startswith("bare") else ""
-            print(f"{name:<42} {secs:>9.1f} {ratio:>7} {share:>7} {rss:>12.0f}  {text}")
+            cratio = f"{cpu / bare_cpu:.2f}" if bare_cpu and cpu == cpu else ""
+            cshare = f"{100 * cpu / cold_cpu:.1f}" if cold_cpu and not name.startswith("bare") and cpu == cpu else ""
+            print(f"{name:<42} {secs:>8.1f} {ratio:>7} {share:>7} {cpu:>8.1f} {cratio:>7} {cshare:>7} {rss:>12.0f}  {text}")
+        print("(bare: the timed nlp.pipe call only; its CPU column is the whole child, loading and cleaning included)")
         if bare_best and words:
             print(f"\nbare nlp.pipe: {words / bare_best:.0f} words/s; export cold: {words / cold:.0f} words/s")
     finally:
