@@ -55,5 +55,5 @@ bench: $(STAMP) ## time the pipeline on generated corpora of growing size
 	$(BIN)/python benchmarks/bench_pipeline.py
 
 clean: ## remove caches and reports (never data/raw)
-	rm -rf data/processed/parses reports/* .pytest_cache
+	rm -rf data/processed/parses data/processed/store reports/* .pytest_cache
 	find . -name __pycache__ -prune -exec rm -rf {} +

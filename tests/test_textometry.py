@@ -343,3 +343,31 @@ def test_largest_parts_keep_natural_order() -> None:
     assert tm.largest_parts(units, "doc_id", n=2) == ["b", "c"]
     groups = pd.Series({"a": "2025-02", "b": "2025-01", "c": "2025-02"})
     assert tm.largest_parts(units, groups, n=5) == ["2025-01", "2025-02"]
+
+
+def test_kwic_from_the_tokens_table_matches_kwic_on_docs(fixture_corpus) -> None:
+    from helpers import textometry as T
+
+    index = T.kwic_index(fixture_corpus.tokens)
+    docs = fixture_corpus.subset(list(fixture_corpus.docs))
+    for q in ("open source", "ouvert", "Mistral", "modèle"):
+        on_docs = T.kwic(docs, q, window=6)
+        on_tokens = T.kwic_tokens(index, q, window=6)
+        assert len(on_docs) > 0, q
+        pd.testing.assert_frame_equal(on_tokens.reset_index(drop=True), on_docs.reset_index(drop=True), obj=q)
+
+
+def test_bounded_keyness_is_the_top_of_the_full_table(fixture_corpus) -> None:
+    from helpers import textometry as T
+
+    units = T.units_table(fixture_corpus)
+    full = T.corpus_keyness(units, min_freq=1)
+    chunked = T.keyness(T.count_matrix(units), T.part_sizes(units), min_freq=1, labels=T.label_map(units), chunk=2)
+    pd.testing.assert_frame_equal(chunked, full)
+    top = T.corpus_keyness(units, min_freq=1, top=3)
+    assert top.groupby(["part", "direction"]).size().max() <= 3
+    assert len(top) < len(full)
+    for part, g in full.groupby("part"):
+        best = g[g["specificity"] > 0].sort_values(["specificity", "key"], ascending=[False, True]).head(3)
+        got = top[(top["part"] == part) & (top["specificity"] > 0)]
+        assert list(got["key"]) == list(best["key"]), part

@@ -30,7 +30,7 @@ def _export(args: argparse.Namespace) -> int:
     if not corpus_dir.is_dir():
         print(f"error: corpus folder not found: {corpus_dir}", file=sys.stderr)
         return 2
-    corpus = build_corpus(corpus_dir, model=args.model, cache_dir=args.cache_dir)
+    corpus = build_corpus(corpus_dir, model=args.model, cache_dir=args.cache_dir, scheduler=args.scheduler)
     if not corpus.docs:
         print(corpus.summary(), file=sys.stderr)
         print(f"error: no article could be read in {corpus_dir}", file=sys.stderr)
@@ -51,15 +51,21 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _rows(path: Path) -> int:
-    with path.open(encoding="utf-8") as f:
-        import csv
+    """Data rows of a CSV this program wrote (fields of any length: a 3 MB article is one field)."""
+    import csv
 
+    csv.field_size_limit(sys.maxsize)
+    with path.open(encoding="utf-8", newline="") as f:
         return max(0, sum(1 for _ in csv.reader(f)) - 1)
 
 
 def _report(args: argparse.Namespace) -> int:
+    import os
+
     from .report import run_report
 
+    if args.scheduler:  # build_corpus (here and in every notebook) reads it
+        os.environ["DASK_SCHEDULER"] = args.scheduler
     try:
         result = run_report(args.corpus_dir, model=args.model, out_dir=args.out, cache_dir=args.cache_dir,
                             coding_file=args.coding_file, second_coding_file=args.second_coding_file)
@@ -203,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--model", default=DEFAULT_MODEL, help=f"spaCy pipeline (default {DEFAULT_MODEL})")
     ex.add_argument("--cache-dir", default=None, help="parse cache folder (default data/processed/parses)")
     ex.add_argument("--parquet", action="store_true", help="also write Parquet copies of the tables")
+    ex.add_argument("--scheduler", default=None,
+                    help="address of a dask.distributed scheduler (tcp://host:8786) to parse and annotate on a "
+                         "cluster (default $DASK_SCHEDULER; none: worker processes on this machine)")
     ex.set_defaults(func=_export)
     rp = sub.add_parser("report", help="run every notebook on a corpus and render HTML under reports/<corpus name>")
     rp.add_argument("corpus_dir")
@@ -211,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("--cache-dir", default=None)
     rp.add_argument("--coding-file", default=None, help="a hand-coded sample of the corpus: corrected shares")
     rp.add_argument("--second-coding-file", default=None, help="a second coder's file of the same sample")
+    rp.add_argument("--scheduler", default=None, help="dask.distributed scheduler address (see export --scheduler)")
     rp.set_defaults(func=_report)
     sc = sub.add_parser("score", help="score an export against a gold file (same as shared/eval/score.py)")
     sc.add_argument("export_dir")

@@ -234,7 +234,8 @@ def _exact_key(text: str) -> str:
     return hashlib.sha1(" ".join(words).encode()).hexdigest()
 
 
-def find_duplicates(texts: Mapping[str, str], threshold: float = 0.8, sketch: int = 24) -> list[Duplicate]:
+def find_duplicates(texts: Mapping[str, str], threshold: float = 0.8, sketch: int = 24,
+                    shingle_cache: dict[str, set[int]] | None = None) -> list[Duplicate]:
     """Exact (same words) and near duplicates (Jaccard of word 5-gram shingles >= threshold).
 
     Candidate pairs come from a bottom-k sketch of each text's shingles, so the cost grows with the
@@ -244,14 +245,22 @@ def find_duplicates(texts: Mapping[str, str], threshold: float = 0.8, sketch: in
     dups: list[Duplicate] = []
     seen: dict[str, str] = {}
     unique: list[str] = []
+    exact: dict[str, str] = {}
     for doc_id in order:
-        key = _exact_key(texts[doc_id])
+        key = exact[doc_id] = _exact_key(texts[doc_id])
         if key in seen:
             dups.append(Duplicate(doc_id, seen[key], 1.0, "exact"))
         else:
             seen[key] = doc_id
             unique.append(doc_id)
-    shingles = {d: _shingles(texts[d]) for d in unique}
+    if shingle_cache is None:
+        shingles = {d: _shingles(texts[d]) for d in unique}
+    else:  # shingles of texts seen before come from the cache (keyed by the exact-duplicate key)
+        shingles = {}
+        for d in unique:
+            if exact[d] not in shingle_cache:
+                shingle_cache[exact[d]] = _shingles(texts[d])
+            shingles[d] = shingle_cache[exact[d]]
     index: dict[int, list[str]] = defaultdict(list)
     rank = {d: i for i, d in enumerate(unique)}
     duplicate_of: dict[str, str] = {}
@@ -428,18 +437,16 @@ def read_metadata_csv(path: Path) -> dict[str, dict[str, str]]:
     return out
 
 
-def read_folder(folder: str | Path) -> LoadResult:
-    """Read every article below folder (recursively); each unreadable file becomes a Problem."""
-    root = Path(folder)
-    if not root.exists():
-        raise FileNotFoundError(f"corpus folder not found: {root}")
-    if not root.is_dir():
-        raise NotADirectoryError(f"corpus path is not a folder: {root}")
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not any(
+def list_files(root: Path) -> list[Path]:
+    """Every file below root (recursively), hidden files and folders left out, sorted."""
+    return sorted(p for p in root.rglob("*") if p.is_file() and not any(
         part.startswith(".") for part in p.relative_to(root).parts))
-    articles: list[Article] = []
-    problems: list[Problem] = []
+
+
+def load_metadata(root: Path, files: list[Path]) -> tuple[dict[str, dict[str, str]], list[Problem]]:
+    """The metadata.csv files among files, keyed by article path relative to root."""
     metadata: dict[str, dict[str, str]] = {}
+    problems: list[Problem] = []
     for mfile in (p for p in files if p.name.lower() == METADATA_FILE):
         rel_dir = mfile.parent.relative_to(root)
         try:
@@ -447,49 +454,70 @@ def read_folder(folder: str | Path) -> LoadResult:
                 metadata[(rel_dir / key).as_posix()] = row
         except (OSError, DecodeError, csv.Error) as exc:
             problems.append(Problem(mfile.relative_to(root).as_posix(), f"metadata file unreadable ({exc})", "warning"))
+    return metadata, problems
+
+
+def read_file(path: Path, root: Path, metadata: Mapping[str, Mapping[str, str]]
+              ) -> tuple[list[Article], list[Problem], bool]:
+    """The articles of one file (metadata applied), its problems, and whether it counts as an article file."""
+    rel = path.relative_to(root).as_posix()
+    suffix = path.suffix.lower()
+    problems: list[Problem] = []
+    if path.name.lower() == METADATA_FILE:
+        return [], problems, False
+    if suffix not in ARTICLE_SUFFIXES:
+        problems.append(Problem(rel, f"unsupported file type '{suffix or 'none'}' (expected one of "
+                                     f"{', '.join(sorted(ARTICLE_SUFFIXES))})"))
+        return [], problems, False
+    try:
+        if path.stat().st_size == 0:
+            problems.append(Problem(rel, "empty file"))
+            return [], problems, True
+        exported = _read_export(path, rel, suffix, problems) if suffix in (".txt", ".html", ".htm", ".rtf") else None
+        if exported is not None:
+            found = exported
+        elif suffix in (".txt", ".md"):
+            found = [_read_text_file(path, rel)]
+        elif suffix in (".html", ".htm"):
+            found = [_read_html_file(path, rel)]
+        elif suffix == ".csv":
+            found = _read_csv_file(path, rel, problems)
+        else:
+            found = _read_jsonl_file(path, rel, problems)
+    except OSError as exc:
+        problems.append(Problem(rel, f"unreadable file ({exc.strerror or exc})"))
+        return [], problems, True
+    except DecodeError as exc:
+        problems.append(Problem(rel, str(exc)))
+        return [], problems, True
+    articles: list[Article] = []
+    for art in found:
+        if not art.text.strip():
+            problems.append(Problem(art.doc_id, "no text (empty after the header or extraction)"))
+            continue
+        override = metadata.get(art.doc_id) or (metadata.get(art.path) if art.doc_id == art.path else None)
+        if override:
+            _apply_meta(art, override, override=True)
+        art.date = normalise_date(art.date)
+        art.source = fill_source(art.source, art.url)
+        articles.append(art)
+    return articles, problems, True
+
+
+def read_folder(folder: str | Path) -> LoadResult:
+    """Read every article below folder (recursively); each unreadable file becomes a Problem."""
+    root = Path(folder)
+    if not root.exists():
+        raise FileNotFoundError(f"corpus folder not found: {root}")
+    if not root.is_dir():
+        raise NotADirectoryError(f"corpus path is not a folder: {root}")
+    files = list_files(root)
+    metadata, problems = load_metadata(root, files)
+    articles: list[Article] = []
     n_files = 0
     for path in files:
-        rel = path.relative_to(root).as_posix()
-        suffix = path.suffix.lower()
-        if path.name.lower() == METADATA_FILE:
-            continue
-        if suffix not in ARTICLE_SUFFIXES:
-            problems.append(Problem(rel, f"unsupported file type '{suffix or 'none'}' (expected one of "
-                                         f"{', '.join(sorted(ARTICLE_SUFFIXES))})"))
-            continue
-        n_files += 1
-        try:
-            if path.stat().st_size == 0:
-                problems.append(Problem(rel, "empty file"))
-                continue
-            exported = _read_export(path, rel, suffix, problems) if suffix in (".txt", ".html", ".htm", ".rtf") else None
-            if exported is not None:
-                found = exported
-            elif suffix in (".txt", ".md"):
-                found = [_read_text_file(path, rel)]
-            elif suffix in (".html", ".htm"):
-                found = [_read_html_file(path, rel)]
-            elif suffix == ".csv":
-                found = _read_csv_file(path, rel, problems)
-            else:
-                found = _read_jsonl_file(path, rel, problems)
-        except PermissionError as exc:
-            problems.append(Problem(rel, f"unreadable file ({exc.strerror or exc})"))
-            continue
-        except OSError as exc:
-            problems.append(Problem(rel, f"unreadable file ({exc.strerror or exc})"))
-            continue
-        except DecodeError as exc:
-            problems.append(Problem(rel, str(exc)))
-            continue
-        for art in found:
-            if not art.text.strip():
-                problems.append(Problem(art.doc_id, "no text (empty after the header or extraction)"))
-                continue
-            override = metadata.get(art.doc_id) or (metadata.get(art.path) if art.doc_id == art.path else None)
-            if override:
-                _apply_meta(art, override, override=True)
-            art.date = normalise_date(art.date)
-            art.source = fill_source(art.source, art.url)
-            articles.append(art)
+        arts, probs, counted = read_file(path, root, metadata)
+        articles += arts
+        problems += probs
+        n_files += counted
     return LoadResult(articles=articles, problems=problems, n_files=n_files)

