@@ -168,3 +168,13 @@ def test_interactive_tables_search_offline_in_a_real_browser(report) -> None:
             assert not outside, outside
         finally:
             browser.close()
+
+
+def test_report_passes_the_coding_file_to_notebooks_03_to_06(tmp_path) -> None:
+    from helpers.report import _coding_params, list_notebooks
+
+    coded = tmp_path / "coded.csv"
+    given = {nb.stem: _coding_params(nb, coded, None) for nb in list_notebooks()}
+    for name in ("03_framing", "04_arguments", "05_validation", "06_trends"):
+        assert given[name] == {"coding_file": str(coded.resolve())}, name
+    assert given["01_corpus_overview"] == {}

@@ -13,7 +13,7 @@ import pytest
 
 from helpers import trends, viz
 
-from .conftest import FIXTURE_CORPUS
+from .conftest import FIXTURE_CORPUS, TEST_MODEL
 
 EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 
@@ -133,12 +133,70 @@ def test_apply_corrections_prefers_the_coded_sample() -> None:
         trends.apply_corrections(s, pd.DataFrame({"group": ["x"], "label": ["y"]}))
 
 
-def test_read_corrections(tmp_path) -> None:
-    assert trends.read_corrections(None) is None and trends.read_corrections(tmp_path / "none.csv") is None
-    p = tmp_path / "c.csv"
-    p.write_text("group,label,corrected,lo\nA,pro,0.2,0.1\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"c\.csv.*hi"):
-        trends.read_corrections(p)
+def _coded(table: pd.DataFrame, path: Path, n: int, seed: int = 2, by: str | None = None) -> pd.DataFrame:
+    """A coded sample: the machine's labels, with every third stance turned to none and every fourth
+    sentence given the access frame (a coder who disagrees with the machine, in known places)."""
+    from helpers.coding import draw_sample, write_coding_file
+
+    s = draw_sample(table, n=n, seed=seed, by=by)
+    s["stance"] = [("none" if i % 3 == 0 else p) for i, p in enumerate(s["predicted_stance"])]
+    s["frames"] = [("access" if i % 4 == 0 else f) for i, f in enumerate(s["predicted_frames"])]
+    s["coder"] = "A"
+    write_coding_file(s, path)
+    return s
+
+
+@pytest.mark.parametrize("by", [None, "source"])
+def test_corrections_from_a_fully_coded_corpus_are_the_coders_shares(fixture_corpus, tmp_path, by) -> None:
+    """Every sentence coded (uniform or stratified by source): the corrected share of each outlet and each
+    period must be the coder's own share there, whatever the machine said; the machine share of the coding
+    package must be the share trends computes for the same group (the groups are the same)."""
+    from helpers.coding import machine_table, read_coding
+
+    table = machine_table(fixture_corpus)
+    coded = _coded(table, tmp_path / "coded.csv", n=len(table), by=by)
+    groups = trends.doc_groups(fixture_corpus.documents, period="month")
+    corr, result = trends.corrections_table(table, read_coding(tmp_path / "coded.csv", table), groups)
+    assert result["n_coded"] == len(table) and result["design"].startswith("stratified" if by else "uniform")
+    where = coded.merge(groups[["doc_id", "outlet", "period"]], on="doc_id")
+    for by_col in ("outlet", "period"):
+        stance = trends.apply_corrections(trends.stance_shares(fixture_corpus.stances, fixture_corpus.sentences, groups,
+                                                               by=by_col, min_articles=1, min_sentences=1), corr)
+        frame = trends.apply_corrections(trends.frame_shares(fixture_corpus.frames, fixture_corpus.sentences, groups,
+                                                             by=by_col, min_articles=1, min_sentences=1), corr)
+        for shares, truth in ((stance, lambda d, lab: (d["stance"] == lab).mean()),
+                              (frame, lambda d, lab: d["frames"].map(lambda f: lab in f.split("; ")).mean())):
+            assert len(shares) and (shares["method"] == "corrected (coded sample)").all()
+            for r in shares.itertuples():
+                d = where[where[by_col] == r.group]
+                assert r.share == pytest.approx(truth(d, r.label), abs=1e-9), (by_col, r.group, r.label)
+                assert r.lo <= r.share <= r.hi
+                m = corr[(corr["by"] == by_col) & (corr["group"] == r.group) & (corr["label"] == r.label)]
+                assert m["machine"].iloc[0] == pytest.approx(r.raw_share)
+    moved = stance[stance["share"] != stance["raw_share"]]
+    assert len(moved), "the coder disagrees with the machine: some corrected share must differ"
+
+
+def test_coded_corrections_small_sample_and_plain_statement(fixture_corpus, tmp_path) -> None:
+    from helpers.coding import machine_table, no_coding_statement
+
+    groups = trends.doc_groups(fixture_corpus.documents, period="month")
+    corr, note = trends.coded_corrections(fixture_corpus, groups, None)
+    assert corr is None and no_coding_statement()[1:] in note and "Wilson" in note
+    corr, note = trends.coded_corrections(fixture_corpus, groups, tmp_path / "absent.csv")
+    assert corr is None and "absent.csv: coding file not found" in note and no_coding_statement()[1:] in note
+    table = machine_table(fixture_corpus)
+    _coded(table, tmp_path / "coded.csv", n=8, seed=4)
+    corr, note = trends.coded_corrections(fixture_corpus, groups, tmp_path / "coded.csv")
+    assert "Shares corrected with **8** hand-coded sentences (uniform sample" in note
+    few = corr[corr["corrected"].isna()]
+    assert len(few) and "Too few coded sentences" in note
+    shares = trends.apply_corrections(trends.stance_shares(fixture_corpus.stances, fixture_corpus.sentences, groups,
+                                                           by="outlet"), corr)
+    uncorrected = shares[shares["group"].isin(set(few.loc[few["by"] == "outlet", "group"]))]
+    assert len(uncorrected) and uncorrected["method"].str.contains("too few to correct").all()
+    assert (uncorrected["share"] == uncorrected["raw_share"]).all()
+    assert (shares["method"] == "corrected (coded sample)").any()
 
 
 def test_stance_shares() -> None:
@@ -282,6 +340,34 @@ def test_notebook_runs_on_fixture_corpus_with_exports(run_notebook, tmp_path) ->
     counts = pd.read_csv(tmp_path / "output" / "tables" / "06_article_counts.csv")
     assert counts["total"].sum() == 20 and {"Le Monde", "Le Figaro", "Le Devoir", "L'Humanité"} <= set(counts.columns)
     assert "DeepSeek-R1" in text  # an event of the span is named
+    assert "No hand coding for this corpus: these are machine labels" in text
+
+
+@pytest.mark.notebook
+def test_notebook_06_with_a_coding_file_shows_corrected_shares(run_notebook, tmp_path, cache_dir) -> None:
+    from helpers.coding import machine_table
+    from helpers.pipeline import build_corpus
+
+    corpus_dir = tmp_path / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, corpus_dir)
+    shutil.copytree(EXPORTS, corpus_dir / "exports")
+    corpus = build_corpus(corpus_dir, model=TEST_MODEL, cache_dir=cache_dir, progress=False)
+    table = machine_table(corpus)
+    _coded(table, tmp_path / "coded.csv", n=len(table) * 3 // 4, seed=7, by="month")
+    out = run_notebook("06_trends", corpus_dir=corpus_dir, coding_file=str(tmp_path / "coded.csv"))
+    nb = json.loads(out.read_text(encoding="utf-8"))
+    errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors, errors[0].get("evalue") if errors else ""
+    text = json.dumps(nb, ensure_ascii=False)
+    assert f"Shares corrected with **{len(table) * 3 // 4}** hand-coded sentences (stratified (month) sample" in text
+    assert "No hand coding" not in text
+    tables = tmp_path / "output" / "tables"
+    for name in ("06_frame_shares_outlet", "06_frame_shares_period", "06_stance_shares"):
+        shares = pd.read_csv(tables / f"{name}.csv")
+        corrected = shares["method"] == "corrected (coded sample)"
+        assert corrected.any(), name
+        assert (corrected | shares["method"].str.contains("too few to correct")).all(), name
+        assert ((shares["lo"] <= shares["share"] + 1e-9) & (shares["share"] <= shares["hi"] + 1e-9)).all(), name
 
 
 def test_span_summary() -> None:

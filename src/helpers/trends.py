@@ -6,7 +6,8 @@ re-runs a detector:
     groups = doc_groups(documents, period="auto")          # doc_id -> period, outlet
     counts = article_counts(groups)                        # articles per period x outlet
     shares = frame_shares(frames, sentences, groups, by="outlet")   # share of sentences, Wilson 95 %
-    shares = apply_corrections(shares, coding)             # corrected estimates when a coding file exists
+    corr, note = coded_corrections(corpus, groups, coding_file)  # PPI per outlet and period (helpers.coding)
+    shares = apply_corrections(shares, corr)               # corrected estimates when a coding file exists
     actors = top_actors(entities, groups, by="period")
     spec   = group_keyness(units, groups, by="outlet")     # textometry.corpus_keyness per outlet
     claims = outlet_claims(shares, frames, groups)         # generated commentary with example sentences
@@ -216,12 +217,17 @@ def stance_shares(stances: pd.DataFrame, sentences: pd.DataFrame, groups: pd.Dat
     return label_shares(st, sentences, groups, "stance", ["pro", "con"], by=by, **kwargs)
 
 
+CORRECTION_COLUMNS = ["by", "group", "label", "machine", "corrected", "lo", "hi", "n_coded"]
+
+
 def apply_corrections(shares: pd.DataFrame, coding: pd.DataFrame | None = None) -> pd.DataFrame:
     """Prefer corrected estimates where a coded sample gives them.
 
-    coding: corrected shares with columns group, label, corrected, lo, hi (as produced from a coding
-    file by the validation helpers); rows that match (group, label) replace share/lo/hi and say so in
-    `method`; the detector's own share stays in `raw_share`. None or empty: shares unchanged.
+    coding: corrected shares with columns group, label, corrected, lo, hi (and `by`, `n_coded` when they
+    come from `coded_corrections`); rows that match (by, group, label) replace share/lo/hi and say so in
+    `method`; the detector's own share stays in `raw_share`. A matching row without an estimate (its group
+    had too few coded sentences) keeps the Wilson interval and says why in `method`. None or empty:
+    shares unchanged.
     """
     out = shares.copy()
     out["raw_share"] = out["share"]
@@ -230,30 +236,86 @@ def apply_corrections(shares: pd.DataFrame, coding: pd.DataFrame | None = None) 
     missing = {"group", "label", "corrected", "lo", "hi"} - set(coding.columns)
     if missing:
         raise ValueError(f"coding table lacks column(s) {', '.join(sorted(missing))}")
-    c = coding[["group", "label", "corrected", "lo", "hi"]].rename(columns={"lo": "_lo", "hi": "_hi"})
-    c = c.assign(group=c["group"].astype(str), label=c["label"].astype(str))
-    out = out.merge(c, on=["group", "label"], how="left")
+    keys = ["by", "group", "label"] if "by" in coding.columns else ["group", "label"]
+    c = coding[[*keys, "corrected", "lo", "hi", *(["n_coded"] if "n_coded" in coding.columns else [])]]
+    c = c.rename(columns={"lo": "_lo", "hi": "_hi"}).astype({k: str for k in keys})
+    out = out.merge(c, on=keys, how="left")
     has = out["corrected"].notna()
     out.loc[has, "share"] = out.loc[has, "corrected"]
     out.loc[has, "lo"] = out.loc[has, "_lo"]
     out.loc[has, "hi"] = out.loc[has, "_hi"]
     out.loc[has, "method"] = "corrected (coded sample)"
+    if "n_coded" in out.columns:
+        few = ~has & out["n_coded"].notna()
+        out.loc[few, "method"] = [f"Wilson 95% on machine labels ({int(n)} coded sentence{'s' if n != 1 else ''} "
+                                  "in this group: too few to correct)" for n in out.loc[few, "n_coded"]]
+        out["n_coded"] = out["n_coded"].fillna(0).astype(int)
     return out.drop(columns=["corrected", "_lo", "_hi"])
 
 
-def read_corrections(path: str | Path | None) -> pd.DataFrame | None:
-    """Corrected shares from a coded sample (CSV with group, label, corrected, lo, hi), or None when no
-    file is given or it does not exist. Raises ValueError naming the file when a column is missing."""
-    if not path:
-        return None
-    p = Path(path)
-    if not p.exists():
-        return None
-    df = pd.read_csv(p)
-    missing = {"group", "label", "corrected", "lo", "hi"} - set(df.columns)
-    if missing:
-        raise ValueError(f"{p}: corrected shares need the column(s) {', '.join(sorted(missing))}")
-    return df
+def corrections_table(table: pd.DataFrame, coding: object, groups: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Corrected shares per outlet and per period from a coded sample, as `apply_corrections` takes them.
+
+    table: helpers.coding.machine_table(corpus); coding: helpers.coding.read_coding(path, sentences);
+    groups: doc_groups(documents). The outlet and period of `groups` become the domains of
+    helpers.coding.prevalence.corrected_prevalence (prediction-powered inference, weighted when the sample
+    is stratified), so a group here is the same group as in the shares. Returns (rows with
+    CORRECTION_COLUMNS, the prevalence result); a group with too few coded sentences gets a row with
+    `corrected` NaN and its number of coded sentences. Raises ValueError when too few rows are coded.
+    """
+    from .coding.files import FRAME_CODES
+    from .coding.prevalence import corrected_prevalence, prevalence_frame
+
+    t = table.merge(groups[["doc_id", "outlet", "period"]], on="doc_id", how="left")
+    t["outlet"] = t["outlet"].fillna(NO_SOURCE)
+    t["period"] = t["period"].fillna(UNDATED)
+    result = corrected_prevalence(t, coding, groups=["outlet", "period"])
+    frame = prevalence_frame(result)
+    frame = frame[frame["group"].isin(["outlet", "period"])].rename(columns={"group": "by", "value": "group"})
+    rows = [frame[CORRECTION_COLUMNS]]
+    few = [{"by": by, "group": g, "label": label, "n_coded": n}
+           for by, values in result.get("too_few_coded", {}).items() for g, n in values.items()
+           for label in ["pro", "con", *FRAME_CODES]]
+    if few:
+        rows.append(pd.DataFrame(few).reindex(columns=CORRECTION_COLUMNS))
+    out = pd.concat(rows, ignore_index=True) if len(rows) > 1 else rows[0].reset_index(drop=True)
+    return out, result
+
+
+def coded_corrections(corpus: object, groups: pd.DataFrame, coding_file: str | Path | None) -> tuple[pd.DataFrame | None, str]:
+    """(corrections for `apply_corrections` or None, Markdown saying where the shares' intervals come from).
+
+    With a usable coding file: the corrected shares per outlet and per period (`corrections_table`) and a
+    line naming the sample, its design and the groups left uncorrected. Without one (or when it cannot be
+    used, the reason named): None and the plain statement of helpers.coding.statements.
+    """
+    from .coding import CodingFileError, machine_table, no_coding_statement, read_coding
+    from .display import md_escape
+
+    statement = no_coding_statement()
+    plain = f"*{statement[0].upper()}{statement[1:]}*; shares below have Wilson 95 % intervals."
+    if not coding_file:
+        return None, plain
+    table = machine_table(corpus)
+    try:
+        coding = read_coding(coding_file, table[["doc_id", "sent_id", "text"]])
+        corr, result = corrections_table(table, coding, groups)
+    except (CodingFileError, ValueError) as exc:
+        return None, f"*The coding file was not used: {md_escape(str(exc))}* " + plain
+    n_groups = corr.loc[corr["corrected"].notna()].groupby("by")["group"].nunique()
+    lines = [f"Shares corrected with **{result['n_coded']}** hand-coded sentences ({result['design']} sample, "
+             f"`{md_escape(Path(coding_file).name)}`) by prediction-powered inference; 95 % intervals; "
+             f"{int(n_groups.get('outlet', 0))} outlet(s) and {int(n_groups.get('period', 0))} period(s) corrected."]
+    for by, values in result.get("too_few_coded", {}).items():
+        lines.append(f"Too few coded sentences (fewer than 2) to correct the {by}(s) "
+                     + ", ".join(f"{md_escape(str(g))} ({n})" for g, n in values.items())
+                     + ": their shares are machine labels with Wilson intervals.")
+    if coding.problems:
+        lines.append(f"{len(coding.problems)} row(s) of the coding file left out, first: {md_escape(str(coding.problems[0]))}.")
+    if result.get("uncovered_strata"):
+        lines.append("Strata without any coded sentence (the corrections describe the others only): "
+                     + ", ".join(md_escape(str(h)) for h in result["uncovered_strata"]) + ".")
+    return corr, "\n\n".join(lines)
 
 
 # --------------------------------------------------------------------------- actors and keyness
