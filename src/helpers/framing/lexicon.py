@@ -20,7 +20,7 @@ FRAMES: list[str] = ["innovation", "access", "transparency", "community", "econo
 DEVICES: list[str] = ["cuisine", "jardin", "combat", "analogie", "nature"]
 DEVICE_COLORS: dict[str, str] = {"cuisine": "#e6550d", "jardin": "#31a354", "combat": "#756bb1",
                                  "analogie": "#636363", "nature": "#3182bd"}
-FRAME_COLUMNS = ["doc_id", "sent_id", "frame", "cues", "score", "negated", "text"]
+FRAME_COLUMNS = ["doc_id", "sent_id", "frame", "cues", "score", "negated", "prob", "evidence", "text"]
 DEVICE_COLUMNS = ["doc_id", "sent_id", "device", "cues", "score", "negated", "text"]
 
 MAX_GAP = 4  # "..." in a cue stands for 0 to MAX_GAP tokens

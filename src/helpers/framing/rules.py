@@ -297,7 +297,8 @@ def _label_table(docs: Mapping[str, Doc], lex: Lexicon, label_col: str, columns:
                 hits = _continued(doc, span, keys, lex, prev)
             for h in hits:
                 rows.append({"doc_id": doc_id, "sent_id": sid, label_col: h.label, "cues": "; ".join(h.cues),
-                             "score": h.score, "negated": "; ".join(h.negated), "text": span.text})
+                             "score": h.score, "negated": "; ".join(h.negated), "prob": float("nan"),
+                             "evidence": "; ".join(h.cues), "text": span.text})
             prev = hits
     return pd.DataFrame(rows, columns=columns)
 

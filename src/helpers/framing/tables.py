@@ -9,7 +9,7 @@ import pandas as pd
 from spacy.tokens import Doc
 
 from ..display import md_escape
-from .lexicon import FRAMES, Lexicon
+from .lexicon import FRAME_COLUMNS, FRAMES, Lexicon
 
 # --------------------------------------------------------------------------- profiles
 
@@ -205,8 +205,21 @@ def frames_table(docs: Mapping[str, Doc], lexicon_path: str | Path | None = None
                  detector: str | None = None) -> pd.DataFrame:
     """One row per (sentence, frame): doc_id, sent_id, frame, cues ("; "), score, negated, prob, evidence, text.
 
-    detector: "learned" (the shipped model, default when it exists), "rules" (the lexicon alone) or None (the
-    default). With the rules, `prob` is empty and `evidence` lists the cues."""
+    detector: "learned" (the shipped model; the default when it exists), "rules" (the lexicon alone: the
+    explainable baseline) or None (the default). With the learned detector, `prob` is the calibrated probability
+    of the frame, `score` the same probability, `evidence` the features that weighed most, and `cues`/`negated`
+    the rule cues of that frame when there are any; with the rules, `prob` is empty and `evidence` lists the cues.
+    A custom lexicon implies the rule detector."""
+    from ..learning.shipped import resolve_detector
     from .rules import rule_frames_table
 
-    return rule_frames_table(docs, lexicon_path)
+    det = "rules" if lexicon_path is not None else resolve_detector(detector)
+    if det == "rules":
+        return rule_frames_table(docs, lexicon_path)
+    from .learned import learned_frame_rows
+
+    rows = []
+    for doc_id, doc in docs.items():
+        if (doc.lang_ or "fr") == "fr":
+            rows += learned_frame_rows(doc_id, doc)
+    return pd.DataFrame(rows, columns=FRAME_COLUMNS)

@@ -14,8 +14,9 @@ from ..paths import lexicon as lexicon_path
 from ..textfold import fold
 
 STANCES = ("pro", "con", "none")
-STANCE_COLUMNS = ["doc_id", "sent_id", "stance", "categories", "cues", "score", "target", "rules", "text"]
-ARGUMENT_COLUMNS = ["doc_id", "sent_id", "stance", "categories", "cues", "score", "rules", "text"]
+STANCE_COLUMNS = ["doc_id", "sent_id", "stance", "categories", "cues", "score", "target", "rules", "prob", "evidence",
+                  "text"]
+ARGUMENT_COLUMNS = ["doc_id", "sent_id", "stance", "categories", "cues", "score", "rules", "prob", "evidence", "text"]
 GAP = "..."
 MAX_GAP = 3
 _SKIP = frozenset({"-", "–", "—", "“", "”", "«", "»", '"', "‘"})

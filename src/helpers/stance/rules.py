@@ -364,7 +364,7 @@ def analyse_sentence(span: Span, lex: StanceLexicon,
             if h.weight * camp < 0:
                 h.weight, h.notes = -h.weight, h.notes + ["reported camp"]
 
-    if definition and not adversative:
+    if definition and not adversative and not opens_contrast:
         rules.append("definition")
         for h in hits:
             h.weight *= 0.3
@@ -479,14 +479,24 @@ def doc_stances(doc: Doc, lex: StanceLexicon | None = None) -> list[tuple[int, S
     _answer_previous_restriction(analyses, lex)
     levels = _target_levels(analyses, lex)
     decisions = [_decide(a, lvl, tgt, lex) for a, (lvl, tgt) in zip(analyses, levels, strict=True)]
-    # a short sentence that only reinforces its neighbour takes the neighbour's stance
+    # a short sentence that only reinforces its neighbour takes the neighbour's stance; so does a short sentence
+    # whose own cues lean the same way as the previous sentence's but are too weak alone ("C'est un vrai problème.")
+    max_words = lex.settings.get("reinforce_max_words", 10)
     for k, (a, d) in enumerate(zip(analyses, decisions, strict=True)):
-        if d.stance == "none" and a.reinforcer and not d.hits and levels[k][0] > 0:
+        if d.stance != "none" or levels[k][0] <= 0:
+            continue
+        if a.reinforcer and not d.hits:
             for j in (k - 1, k + 1):
                 if 0 <= j < len(decisions) and decisions[j].stance != "none":
                     decisions[k] = Decision(decisions[j].stance, 0.0, [], d.target,
                                             d.rules + [f"reinforces sentence {sents[j][0]}"], [])
                     break
+        elif d.score and k > 0 and a.n_words <= max_words and not a.is_question:
+            prev = decisions[k - 1].stance
+            if (prev == "pro" and d.score > 0) or (prev == "con" and d.score < 0):
+                cues = [h.surface for h in d.hits if (h.weight > 0) == (prev == "pro")]
+                decisions[k] = Decision(prev, d.score, cues, d.target,
+                                        d.rules + [f"leans like sentence {sents[k - 1][0]}"], d.hits)
     return [(sid, span, d) for (sid, span), d in zip(sents, decisions, strict=True)]
 
 

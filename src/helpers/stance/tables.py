@@ -28,18 +28,34 @@ def _frames_by_sentence(frames: pd.DataFrame | None) -> dict[tuple[str, int], li
 
 
 def stance_table(docs: Mapping[str, Doc], frames: pd.DataFrame | None = None,
-                 lexicon: StanceLexicon | None = None) -> pd.DataFrame:
-    """One row per sentence: doc_id, sent_id, stance, categories, cues, score, target, rules, text."""
-    lex = lexicon or load_lexicon()
+                 lexicon: StanceLexicon | None = None, detector: str | None = None) -> pd.DataFrame:
+    """One row per sentence: doc_id, sent_id, stance, categories, cues, score, target, rules, prob, evidence, text.
+
+    detector: "learned" (the shipped model; the default when it exists), "rules" (the cue lexicon and rules
+    alone: the explainable baseline) or None (the default). With the learned detector, `prob` is the calibrated
+    probability of the decision, `evidence` the features that weighed most, `score` p(pro) - p(con), and `cues`
+    the rule cues on the decided side; with the rules, `prob` is empty and `evidence` lists the cues.
+    A custom lexicon implies the rule detector (the model was trained with the shipped lexicon)."""
+    from ..learning.shipped import resolve_detector
+
+    det = "rules" if lexicon is not None else resolve_detector(detector)
     by_sent = _frames_by_sentence(frames)
     rows = []
+    if det == "learned":
+        from .learned import learned_rows
+
+        for doc_id, doc in docs.items():
+            rows += learned_rows(doc_id, doc, by_sent)
+        return pd.DataFrame(rows, columns=STANCE_COLUMNS)
+    lex = lexicon or load_lexicon()
     for doc_id, doc in docs.items():
         for sid, span, d in doc_stances(doc, lex):
             cats = ""
+            cues = "; ".join(dict.fromkeys(d.cues))
             if d.stance != "none":
                 cats = "; ".join(sorted(by_sent.get((doc_id, sid), []))) or "other"
-            rows.append((doc_id, sid, d.stance, cats, "; ".join(dict.fromkeys(d.cues)), d.score, d.target,
-                         "; ".join(d.rules), span.text))
+            rows.append((doc_id, sid, d.stance, cats, cues, d.score, d.target, "; ".join(d.rules), float("nan"),
+                         cues, span.text))
     return pd.DataFrame(rows, columns=STANCE_COLUMNS)
 
 
