@@ -153,7 +153,7 @@ def detector_note(detector: str | None = None, layer: str = "stance") -> str:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        det = resolve_detector(detector)
+        det = resolve_detector(detector, layer)
     card = load_card()
     key = "stance.cv.macro_f1" if layer == "stance" else "frames.cv.micro_f1"
     rkey = "stance.rules_cv.macro_f1" if layer == "stance" else "frames.rules_cv.micro_f1"
@@ -163,5 +163,9 @@ def detector_note(detector: str | None = None, layer: str = "stance") -> str:
                 f"articles it did not learn from; the rule detector: {fmt(metric(card, rkey))}). Each decision carries "
                 "its probability (`prob`) and the features that weighed most (`evidence`). Set `detector = \"rules\"` "
                 "for the explainable rule baseline.*")
+    why = ""
+    if detector in (None, "auto") and metric(card, key) and metric(card, rkey):
+        why = (f" It is the default here because it scores higher than the learned detector on the same folds "
+               f"(learned: {fmt(metric(card, key))}).")
     return (f"*{layer.capitalize()}: the **rule** detector (cue lexicon and rules; cross-validated {name} "
-            f"{fmt(metric(card, rkey))} on the coded articles). `evidence` lists the cues.*")
+            f"{fmt(metric(card, rkey))} on the coded articles). `evidence` lists the cues.{why}*")

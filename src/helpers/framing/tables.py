@@ -205,15 +205,16 @@ def frames_table(docs: Mapping[str, Doc], lexicon_path: str | Path | None = None
                  detector: str | None = None) -> pd.DataFrame:
     """One row per (sentence, frame): doc_id, sent_id, frame, cues ("; "), score, negated, prob, evidence, text.
 
-    detector: "learned" (the shipped model; the default when it exists), "rules" (the lexicon alone: the
-    explainable baseline) or None (the default). With the learned detector, `prob` is the calibrated probability
+    detector: "learned" (the shipped model), "rules" (the lexicon alone: the explainable baseline) or None (the
+    default: learned when the model is shipped, unless its card shows the rules scoring higher on the same
+    cross-validation folds). With the learned detector, `prob` is the calibrated probability
     of the frame, `score` the same probability, `evidence` the features that weighed most, and `cues`/`negated`
     the rule cues of that frame when there are any; with the rules, `prob` is empty and `evidence` lists the cues.
     A custom lexicon implies the rule detector."""
     from ..learning.shipped import resolve_detector
     from .rules import rule_frames_table
 
-    det = "rules" if lexicon_path is not None else resolve_detector(detector)
+    det = "rules" if lexicon_path is not None else resolve_detector(detector, "frames")
     if det == "rules":
         return rule_frames_table(docs, lexicon_path)
     from .learned import learned_frame_rows

@@ -178,7 +178,7 @@ def fit_models(data: Dataset, labels: Sequence[str], seed: int) -> tuple[StanceM
 
 
 def predict_models(sm: StanceModel, fm: FrameModel, data: Dataset) -> tuple[list[str], list[tuple[str, ...]]]:
-    stance, _ = sm.predict(data.feats, data.vectors)
+    stance, _ = sm.predict(data.feats, data.vectors, data.groups)
     frames = [tuple(sorted(f for f, _ in row)) for row in fm.predict(data.feats, data.vectors)]
     return stance, frames
 

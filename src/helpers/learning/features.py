@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 
 from ..textfold import fold
 
-FEATURE_REVISION = "1"
+FEATURE_REVISION = "2"
 
 _TOPIC = {
     "t:open_source": re.compile(r"\bopen[- ]?(source|weights?)\b|\bcode source\b|\blibre\b"),
@@ -42,7 +42,7 @@ _TOPIC = {
     "t:model": re.compile(r"\bmodeles?\b|\bllm\b|\bia\b|\bintelligence artificielle\b"),
     "t:regulation": re.compile(r"\bai act\b|\breglement|\bregulat|\binterdi|\billegal|\blegislat|\bloi\b"),
 }
-_CONTEXT_PREFIXES = ("r:dec=", "r:score", "r:g:", "r:tgt=", "t:", "s:short")
+_CONTEXT_PREFIXES = ("r:dec=", "r:score", "r:g:", "r:tgt=", "t:", "s:short", "fd:")
 _KEEP_DEPS = {"obj", "xcomp", "obl:arg", "obl:mod", "obl", "ccomp", "nsubj", "nsubj:pass", "amod", "acl", "advcl"}
 
 
@@ -87,6 +87,7 @@ def _sentence_own(span: Span, decision, frame_hits) -> tuple[dict[str, float], d
         f[f"r:rule={_rule_name(r)}"] = 1.0
     for h in frame_hits:
         f[f"f:{h.label}"] = float(h.score)
+        f[f"fd:{h.label}"] = 1.0  # the rule detector gives the frame
     text = fold(span.text)
     for name, rx in _TOPIC.items():
         if rx.search(text):

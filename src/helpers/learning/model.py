@@ -27,10 +27,10 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import MaxAbsScaler
 
 STANCE_LABELS = ("pro", "con", "none")
-_ALWAYS = ("r:", "f:", "t:", "s:short", "s:question", "s:heading", "s:negated", "a:", "p:r", "n:r", "p:t", "n:t",
+_ALWAYS = ("r:", "f:", "fd:", "t:", "s:short", "s:question", "s:heading", "s:negated", "a:", "p:r", "n:r", "p:t", "n:t",
            "p:s", "n:s", "p2:", "p:none", "n:none")
 VECTOR_NAME = "word vectors"
-_RULE_PREFIXES = ("r:", "f:", "p:r:", "n:r:")
+_RULE_PREFIXES = ("r:", "f:", "fd:", "p:r:", "n:r:", "p:fd:", "n:fd:")
 
 
 def _inner_splits(groups: Sequence[str], k: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -61,19 +61,20 @@ class _Features:
         self.dv.fit([{k: v for k, v in f.items() if k in self.keep} for f in feats])
         self.n_vec = int(vectors.shape[1]) if vectors.ndim == 2 else 0
         self.scaler = MaxAbsScaler().fit(self._raw(feats, vectors))
-        # the rule detectors' outputs are few, dense and informative: weighed up against the many sparse n-grams
-        # (equivalent to a weaker L2 penalty on them)
+        # after scaling, the rule detectors' outputs (few, dense, informative) are weighed up against the many sparse
+        # n-grams, and the word vector by vector_weight (equivalent to a weaker or stronger L2 penalty on them)
         names = self.dv.get_feature_names_out()
         self.col_weight = np.ones(len(names) + self.n_vec)
         for j, n in enumerate(names):
             if n.startswith(_RULE_PREFIXES):
                 self.col_weight[j] = self.rule_weight
+        self.col_weight[len(names):] = self.vector_weight
         return self
 
     def _raw(self, feats: Sequence[dict[str, float]], vectors: np.ndarray):
         x = self.dv.transform([{k: v for k, v in f.items() if k in self.keep} for f in feats])
         if self.n_vec:
-            x = sparse.hstack([x, sparse.csr_matrix(vectors * self.vector_weight)], format="csr")
+            x = sparse.hstack([x, sparse.csr_matrix(vectors)], format="csr")
         return x
 
     def transform(self, feats: Sequence[dict[str, float]], vectors: np.ndarray):
@@ -122,7 +123,7 @@ class _OneVsRest:
 class StanceModel:
     """pro / con / none for each sentence."""
 
-    def __init__(self, seed: int = 0, C: float = 0.5, min_df: int = 2, inner_folds: int = 3) -> None:
+    def __init__(self, seed: int = 0, C: float = 0.1, min_df: int = 2, inner_folds: int = 3) -> None:
         self.seed, self.C, self.min_df, self.inner_folds = seed, C, min_df, inner_folds
 
     def _base(self) -> _OneVsRest:
@@ -147,8 +148,10 @@ class StanceModel:
                 m = self._base().fit(inner.transform([feats[i] for i in tr], vectors[tr]), y[tr])
                 oof[te] = m.decision_function(inner.transform([feats[i] for i in te], vectors[te]))
             yi = np.array([list(self.base.classes_).index(v) for v in y])
-            self.calibrator = LogisticRegression(C=1.0, max_iter=2000).fit(oof, yi)
-            p = self.calibrator.predict_proba(oof)
+            # calibration and context in one step: a small multinomial model over the out-of-fold scores of the
+            # sentence and of its neighbours in the same article (a sentence that follows an argument leans its way)
+            self.calibrator = LogisticRegression(C=1.0, max_iter=2000).fit(_with_context(oof, groups), yi)
+            p = self.calibrator.predict_proba(_with_context(oof, groups))
             self.weights = self._choose_weights(p, yi)
         return self
 
@@ -167,16 +170,19 @@ class StanceModel:
                     best, best_w = score, w
         return best_w
 
-    def proba(self, feats: Sequence[dict[str, float]], vectors: np.ndarray) -> np.ndarray:
-        """Calibrated probabilities, columns in self.classes_ order."""
+    def proba(self, feats: Sequence[dict[str, float]], vectors: np.ndarray,
+              groups: Sequence[str] | None = None) -> np.ndarray:
+        """Calibrated probabilities, columns in self.classes_ order. Sentences are in text order; `groups` says which
+        article each belongs to (None: all one article), so that neighbours are taken within an article."""
         x = self.features.transform(feats, vectors)
         if self.calibrator is None:
             return self.base.predict_proba(x)
-        return self.calibrator.predict_proba(self.base.decision_function(x))
+        return self.calibrator.predict_proba(_with_context(self.base.decision_function(x), groups))
 
-    def predict(self, feats: Sequence[dict[str, float]], vectors: np.ndarray) -> tuple[list[str], np.ndarray]:
+    def predict(self, feats: Sequence[dict[str, float]], vectors: np.ndarray,
+                groups: Sequence[str] | None = None) -> tuple[list[str], np.ndarray]:
         """(labels, probability of each label)."""
-        p = self.proba(feats, vectors)
+        p = self.proba(feats, vectors, groups)
         pred = np.argmax(p * self.weights, axis=1)
         return [self.classes_[c] for c in pred], p[np.arange(len(pred)), pred]
 
@@ -209,7 +215,7 @@ class StanceModel:
 class FrameModel:
     """Multi-label frames: one calibrated binary model per frame with an F1-maximising threshold."""
 
-    def __init__(self, seed: int = 0, C: float = 0.5, min_df: int = 2, inner_folds: int = 3,
+    def __init__(self, seed: int = 0, C: float = 0.03, min_df: int = 2, inner_folds: int = 3,
                  min_positive: int = 3, own_weight: float = 6.0) -> None:
         self.seed, self.C, self.min_df, self.inner_folds, self.min_positive = seed, C, min_df, inner_folds, min_positive
         self.own_weight = own_weight
@@ -252,11 +258,11 @@ class FrameModel:
     def _own(self, x, features: _Features, label: str):
         """x with the rule detector's score for this frame weighed up (its own cue evidence counts most)."""
         names = features.dv.vocabulary_
-        j = names.get(f"f:{label}")
-        if j is None or self.own_weight == 1.0:
+        cols = [names[k] for k in (f"f:{label}", f"fd:{label}") if k in names]
+        if not cols or self.own_weight == 1.0:
             return x
         w = np.ones(x.shape[1])
-        w[j] = self.own_weight
+        w[cols] = self.own_weight
         return x.multiply(w[None, :]).tocsr()
 
     def proba(self, feats: Sequence[dict[str, float]], vectors: np.ndarray) -> dict[str, np.ndarray]:
@@ -296,6 +302,20 @@ class FrameModel:
             row = self._own(x.getrow(i), self.features, lab).toarray()[0]
             out.append("; ".join(_top(row * self.models[lab][0].coef_[0], names, k)))
         return out
+
+
+def _with_context(scores: np.ndarray, groups: Sequence[str] | None) -> np.ndarray:
+    """[own scores, previous sentence's scores, next sentence's scores, has previous, has next] per row."""
+    n, k = scores.shape
+    g = list(groups) if groups is not None else [""] * n
+    prev, nxt = np.zeros((n, k)), np.zeros((n, k))
+    has_p, has_n = np.zeros((n, 1)), np.zeros((n, 1))
+    for i in range(n):
+        if i > 0 and g[i - 1] == g[i]:
+            prev[i], has_p[i] = scores[i - 1], 1.0
+        if i + 1 < n and g[i + 1] == g[i]:
+            nxt[i], has_n[i] = scores[i + 1], 1.0
+    return np.hstack([scores, prev, nxt, has_p, has_n])
 
 
 def _f1(pred: np.ndarray, gold: np.ndarray) -> float:

@@ -55,9 +55,10 @@ def shipped_models(path: str | Path | None = None) -> dict | None:
     return _load(str(p), p.stat().st_mtime)
 
 
-def resolve_detector(detector: str | None) -> str:
-    """"learned" or "rules". None or "auto": learned when the shipped model loads. A learned detector asked for
-    without a model falls back to the rules with a warning (the run goes on)."""
+def resolve_detector(detector: str | None, layer: str | None = None) -> str:
+    """"learned" or "rules". None or "auto": learned when the shipped model loads, unless its model card shows
+    the rule detector scoring higher for this layer ("stance" or "frames") on the same cross-validation folds.
+    A learned detector asked for without a model falls back to the rules with a warning (the run goes on)."""
     det = (detector or os.environ.get(ENV_VAR) or "auto").lower()
     if det not in (*DETECTORS, "auto"):
         raise ValueError(f"unknown detector {detector!r}: use 'learned' or 'rules'")
@@ -66,7 +67,19 @@ def resolve_detector(detector: str | None) -> str:
     if shipped_models() is None:
         warnings.warn(f"no trained model at {MODEL_PATH} (run `make train`): using the rule detector", stacklevel=3)
         return "rules"
+    if det == "auto" and layer and rules_score_higher(layer):
+        return "rules"
     return "learned"
+
+
+def rules_score_higher(layer: str) -> bool:
+    """Whether the model card shows the rule detector ahead of the learned one for a layer (cross-validated)."""
+    from ..model_card import load_card, metric
+
+    card = load_card(MODELS_DIR / "model_card.json")
+    key = "macro_f1" if layer == "stance" else "micro_f1"
+    learned, rules = metric(card, f"{layer}.cv.{key}"), metric(card, f"{layer}.rules_cv.{key}")
+    return bool(learned and rules and rules["mean"] > learned["mean"])
 
 
 def vectors_for(model_obj, sf: list) -> np.ndarray:
