@@ -38,7 +38,9 @@ def main() -> None:
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(a.corpus_dir) if a.corpus_dir else PRESS
+        shown = str(folder)
         if not folder.is_dir():
+            shown = f"generated from data/raw ({a.limit} articles)"
             folder = Path(tmp) / "generated"
             generate(a.limit, folder, Path(__file__).resolve().parents[1] / "data" / "raw", seed=0)
         if folder == PRESS or a.corpus_dir:
@@ -66,7 +68,8 @@ def main() -> None:
 
         rules = run("rules")
         learned = run("learned") if shipped_models() is not None else float("nan")
-        print(f"corpus: {a.corpus_dir or folder} ({len(docs)} articles, {n_tok} tokens, {len(problems)} problems)")
+        print(f"corpus: {shown}, first {len(docs)} articles ({n_tok} tokens)")
+        print(f"  ({len(docs)} articles, {n_tok} tokens, {len(problems)} problems)")
         print(f"parse (bare spaCy {a.model}): {parse:.2f} s")
         print(f"annotate, rules (frames + stance):   {rules:.2f} s  ratio {rules / parse:.3f}")
         print(f"annotate, learned (frames + stance): {learned:.2f} s  ratio {learned / parse:.3f}  (goal <= 0.10)")

@@ -24,9 +24,10 @@ def learned_frame_rows(doc_id: str, doc: Doc) -> list[tuple]:
         return []
     feats = [f.feats for f in sf]
     vecs = vectors_for(fm, sf)
-    preds = fm.predict(feats, vecs)
+    x = fm.features.transform(feats, vecs)
+    preds = fm.predict_x(x, feats)
     pairs = [(k, lab) for k, row in enumerate(preds) for lab, _ in row]
-    evidence = fm.evidence(feats, vecs, pairs) if pairs else []
+    evidence = fm.evidence_x(x, pairs) if pairs else []
     rows, n = [], 0
     for k, row in enumerate(preds):
         f = sf[k]

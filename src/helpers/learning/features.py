@@ -122,8 +122,12 @@ def _sentence_own(span: Span, decision, frame_hits) -> tuple[dict[str, float], d
 
 
 def _vector(span: Span) -> np.ndarray:
-    vecs = [t.vector for t in span if t.has_vector and not t.is_punct and not t.is_space]
-    if not vecs:
+    vectors = span.doc.vocab.vectors
+    keys = [t.orth for t in span if not t.is_punct and not t.is_space]
+    rows = vectors.find(keys=keys) if keys and vectors.shape[0] else np.zeros(0, dtype=int)
+    rows = rows[rows >= 0] if len(keys) else rows
+    vecs = vectors.data[rows] if len(rows) else []
+    if not len(vecs):
         return np.zeros(span.doc.vocab.vectors_length or 1, dtype=np.float32)
     v = np.mean(vecs, axis=0).astype(np.float32)
     norm = float(np.linalg.norm(v))

@@ -174,7 +174,10 @@ class StanceModel:
               groups: Sequence[str] | None = None) -> np.ndarray:
         """Calibrated probabilities, columns in self.classes_ order. Sentences are in text order; `groups` says which
         article each belongs to (None: all one article), so that neighbours are taken within an article."""
-        x = self.features.transform(feats, vectors)
+        return self.proba_x(self.features.transform(feats, vectors), groups)
+
+    def proba_x(self, x, groups: Sequence[str] | None = None) -> np.ndarray:
+        """proba() on an already transformed feature matrix."""
         if self.calibrator is None:
             return self.base.predict_proba(x)
         return self.calibrator.predict_proba(_with_context(self.base.decision_function(x), groups))
@@ -189,7 +192,10 @@ class StanceModel:
     def evidence(self, feats: Sequence[dict[str, float]], vectors: np.ndarray, labels: Sequence[str],
                  k: int = 4) -> list[str]:
         """Per sentence: the features that pushed most toward its label (weight x value, relative to the mean class)."""
-        x = self.features.transform(feats, vectors)
+        return self.evidence_x(self.features.transform(feats, vectors), labels, k)
+
+    def evidence_x(self, x, labels: Sequence[str], k: int = 4) -> list[str]:
+        """evidence() on an already transformed feature matrix (rows aligned with labels)."""
         coef = self.base.coef_
         if coef.shape[0] == 1:  # binary fallback
             coef = np.vstack([-coef[0], coef[0]])
@@ -267,7 +273,10 @@ class FrameModel:
 
     def proba(self, feats: Sequence[dict[str, float]], vectors: np.ndarray) -> dict[str, np.ndarray]:
         """Frame -> calibrated probability per sentence (frames without a model: the rule decision, 0 or 1)."""
-        x0 = self.features.transform(feats, vectors)
+        return self.proba_x(self.features.transform(feats, vectors), feats)
+
+    def proba_x(self, x0, feats: Sequence[dict[str, float]]) -> dict[str, np.ndarray]:
+        """proba() on an already transformed feature matrix."""
         out = {}
         for lab in self.labels:
             if lab in self.models:
@@ -281,7 +290,11 @@ class FrameModel:
 
     def predict(self, feats: Sequence[dict[str, float]], vectors: np.ndarray) -> list[list[tuple[str, float]]]:
         """Per sentence: [(frame, prob)] of the frames given."""
-        p = self.proba(feats, vectors)
+        return self.predict_x(self.features.transform(feats, vectors), feats)
+
+    def predict_x(self, x, feats: Sequence[dict[str, float]]) -> list[list[tuple[str, float]]]:
+        """predict() on an already transformed feature matrix."""
+        p = self.proba_x(x, feats)
         out: list[list[tuple[str, float]]] = [[] for _ in feats]
         for lab in self.labels:
             thr = self.models[lab][2] if lab in self.models else 0.5
@@ -292,7 +305,10 @@ class FrameModel:
     def evidence(self, feats: Sequence[dict[str, float]], vectors: np.ndarray,
                  pairs: Sequence[tuple[int, str]], k: int = 4) -> list[str]:
         """For (sentence index, frame) pairs: the features that weighed most toward that frame."""
-        x = self.features.transform(feats, vectors)
+        return self.evidence_x(self.features.transform(feats, vectors), pairs, k)
+
+    def evidence_x(self, x, pairs: Sequence[tuple[int, str]], k: int = 4) -> list[str]:
+        """evidence() on an already transformed feature matrix."""
         names = self.features.names
         out = []
         for i, lab in pairs:

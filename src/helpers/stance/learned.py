@@ -26,13 +26,13 @@ def learned_rows(doc_id: str, doc: Doc, by_sent: Mapping[tuple[str, int], list[s
         return []
     feats = [f.feats for f in sf]
     vecs = vectors_for(sm, sf)
-    p = sm.proba(feats, vecs)
+    x = sm.features.transform(feats, vecs)
+    p = sm.proba_x(x)
     pred = np.argmax(p * sm.weights, axis=1)
     labels = [sm.classes_[c] for c in pred]
     ip, ic = sm.classes_.index("pro"), sm.classes_.index("con")
     argue = [k for k, lab in enumerate(labels) if lab != "none"]
-    ev = dict(zip(argue, sm.evidence([feats[k] for k in argue], vecs[argue], [labels[k] for k in argue]),
-                  strict=True)) if argue else {}
+    ev = dict(zip(argue, sm.evidence_x(x[argue], [labels[k] for k in argue]), strict=True)) if argue else {}
     rows = []
     for k, f in enumerate(sf):
         lab = labels[k]
