@@ -11,7 +11,7 @@ OUT    ?= reports/$(NAME)
 STAMP  := $(VENV)/.setup-stamp
 
 .DEFAULT_GOAL := help
-.PHONY: help setup report export test test-browser lab lint bench score press-gold clean
+.PHONY: help setup report export test test-browser lab lint bench score press-gold train bench-annotate clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-13s\033[0m %s\n", $$1, $$2}'
@@ -37,6 +37,12 @@ score: export ## score the export of CORPUS against the gold (data/annotations/s
 
 press-gold: $(STAMP) ## rebuild the coded press gold (data/processed/press_gold.jsonl) from texts in data/external/press_ai
 	$(BIN)/python -m helpers.annotations rebuild
+
+train: $(STAMP) ## retrain the stance and frame models from the gold (seeds, dev, press gold if rebuilt); writes src/helpers/models/
+	$(BIN)/python -m helpers train --seed 0
+
+bench-annotate: $(STAMP) ## annotation time (rules + learned detectors) against parse time, on CORPUS
+	$(BIN)/python benchmarks/bench_annotate.py $(CORPUS)
 
 test: $(STAMP) ## run the test suite (unit tests, then the notebooks on the fixture corpus)
 	$(BIN)/python -m pytest -q

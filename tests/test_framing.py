@@ -16,7 +16,7 @@ from helpers.paths import lexicon
 def frames_of(nlp, text: str) -> dict[str, framing.Hit]:
     """Frame -> hit for a one-sentence text."""
     doc = nlp(text)
-    table = framing.frames_table({"t": doc})
+    table = framing.frames_table({"t": doc}, detector="rules")
     return {r.frame: r for r in table.itertuples()}
 
 
@@ -300,7 +300,7 @@ def test_profile_of_a_hand_made_table() -> None:
 
 def test_evidence_is_html_escaped(nlp) -> None:
     doc = nlp("<script>alert(1)</script> La sécurité des modèles inquiète.")
-    table = framing.frames_table({"t": doc})
+    table = framing.frames_table({"t": doc}, detector="rules")
     html = framing.evidence_html(table, "security")
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert "<mark>" in html

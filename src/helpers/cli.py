@@ -8,6 +8,7 @@
                                                               sentences to hand-code (helpers.coding)
     python -m helpers validate CORPUS_DIR CODED.csv [--json OUT.json] [--second CODED2.csv]
                                                               scores and corrected shares from a coded sample
+    python -m helpers train [--folds 5 --repeats 3 --seed 0]  retrain the stance and frame models and their card
 """
 
 from __future__ import annotations
@@ -197,6 +198,17 @@ def _validate(args: argparse.Namespace) -> int:
         Path(args.json).write_text(json.dumps(report.as_json(), ensure_ascii=False, indent=2), encoding="utf-8")
         print(f"wrote {args.json}")
     return 0
+def _train(args: argparse.Namespace) -> int:
+    from .learning.train import main as train_main
+
+    return train_main(["--out", args.out, "--folds", str(args.folds), "--repeats", str(args.repeats),
+                       "--seed", str(args.seed), "--model", args.model]
+                      + (["--no-final-test"] if args.no_final_test else []))
+
+
+def _detector_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--detector", choices=["learned", "rules"], default=None,
+                   help="stance and frame detector: the trained model (default when shipped) or the rules alone")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -212,6 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--scheduler", default=None,
                     help="address of a dask.distributed scheduler (tcp://host:8786) to parse and annotate on a "
                          "cluster (default $DASK_SCHEDULER; none: worker processes on this machine)")
+    _detector_option(ex)
     ex.set_defaults(func=_export)
     rp = sub.add_parser("report", help="run every notebook on a corpus and render HTML under reports/<corpus name>")
     rp.add_argument("corpus_dir")
@@ -221,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("--coding-file", default=None, help="a hand-coded sample of the corpus: corrected shares")
     rp.add_argument("--second-coding-file", default=None, help="a second coder's file of the same sample")
     rp.add_argument("--scheduler", default=None, help="dask.distributed scheduler address (see export --scheduler)")
+    _detector_option(rp)
     rp.set_defaults(func=_report)
     sc = sub.add_parser("score", help="score an export against a gold file (same as shared/eval/score.py)")
     sc.add_argument("export_dir")
@@ -249,8 +263,25 @@ def main(argv: list[str] | None = None) -> int:
     va.add_argument("--second", default=None, help="a second coder's file of the same sample: agreement")
     va.add_argument("--model", default=DEFAULT_MODEL)
     va.add_argument("--cache-dir", default=None)
+    _detector_option(sp)
+    _detector_option(va)
     va.set_defaults(func=_validate)
+    from .learning.train import MODELS_DIR
+
+    tr = sub.add_parser("train", help="retrain the stance and frame models from the gold; write model and model card")
+    tr.add_argument("--out", default=str(MODELS_DIR), help="output folder (default: the shipped models folder)")
+    tr.add_argument("--folds", type=int, default=5)
+    tr.add_argument("--repeats", type=int, default=3)
+    tr.add_argument("--seed", type=int, default=0)
+    tr.add_argument("--model", default=DEFAULT_MODEL)
+    tr.add_argument("--no-final-test", action="store_true",
+                    help="do not score the final_test split (development runs; it is scored once, last)")
+    tr.set_defaults(func=_train)
     args = parser.parse_args(argv)
+    if getattr(args, "detector", None):
+        from .learning.shipped import set_default_detector
+
+        set_default_detector(args.detector)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     return args.func(args)
 

@@ -43,6 +43,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .paths import lexicon
 from .tables import iter_sentences, token_sentence_ids
+from .textfold import fold, fold_chars
 
 SCORED_TYPES = ("PER", "ORG", "LOC", "PRODUCT")
 ALL_TYPES = (*SCORED_TYPES, "MISC")
@@ -56,35 +57,8 @@ MODEL_LABELS = {"PER": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "GPE"
 
 # --------------------------------------------------------------------------- folding
 
-_CHAR_MAP = {"’": "'", "‘": "'", "ʼ": "'", "´": "'", "`": "'", "–": "-", "—": "-", "‑": "-", "‐": "-",
-             "−": "-", "\u00a0": " ", "\u202f": " ", "\u2009": " ", "·": "."}
-
-
-@lru_cache(maxsize=1 << 14)
-def _fold_char(c: str, lower: bool) -> str:
-    c = _CHAR_MAP.get(c, c)
-    if c.isascii():
-        return c.lower() if lower else c
-    base = "".join(x for x in unicodedata.normalize("NFKD", c) if not unicodedata.combining(x)) or c
-    base = base[0]
-    if lower:
-        base = base.lower()[:1] or base
-    return base
-
-
-def fold_text(text: str, lower: bool = True) -> str:
-    """Text with accents removed, apostrophes and dashes unified (and lower case): same length as text."""
-    return "".join(_fold_char(c, lower) for c in text)
-
-
-def fold(text: object) -> str:
-    """Lower case, no accents, apostrophes and dashes unified, spaces collapsed (the scorer's folding)."""
-    return _fold_str(str(text))
-
-
-@lru_cache(maxsize=1 << 17)
-def _fold_str(text: str) -> str:
-    return re.sub(r"\s+", " ", fold_text(text)).strip()
+# one folding for the whole project (helpers.textfold): fold_text keeps positions, fold collapses spaces
+fold_text = fold_chars
 
 
 def name_key(text: object) -> str:

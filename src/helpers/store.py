@@ -26,6 +26,7 @@ import logging
 import os
 import tempfile
 import time
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -126,7 +127,13 @@ def annotation_version(lexicons_dir: str | Path | None = None) -> str:
     watched = [*(lex.rglob("*") if lex.is_dir() else []), *pkg.rglob("*.py"),
                *((pkg / "models").rglob("*") if (pkg / "models").is_dir() else [])]
     mtimes = tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in watched if p.is_file()))
-    return _annotation_version(str(lex), str(pkg), mtimes)
+    from .learning.shipped import resolve_detector
+
+    with warnings.catch_warnings():  # the chosen detector is part of the version: rules and learned rows differ
+        warnings.simplefilter("ignore")
+        detectors = (resolve_detector(None, "stance"), resolve_detector(None, "frames"))
+    base = _annotation_version(str(lex), str(pkg), mtimes)
+    return hashlib.sha256(f"{base}|{'/'.join(detectors)}".encode()).hexdigest()[:len(base)]
 
 
 def table_columns(name: str) -> list[str]:

@@ -43,6 +43,7 @@ from spacy.tokens import Doc
 from .display import md_escape
 from .paths import lexicon
 from .tables import iter_sentences
+from .textfold import fold
 
 CONTENT_POS = frozenset({"NOUN", "PROPN", "ADJ", "VERB", "ADV", "X"})
 DASHES = frozenset({"-", "–", "—", "‐", "‑"})
@@ -55,8 +56,8 @@ _LETTER = re.compile(r"[^\W\d_]")
 # --------------------------------------------------------------------------- normalisation, lexicons
 
 def norm(text: str) -> str:
-    """Lowercase, typographic apostrophes made straight, surrounding spaces removed."""
-    return text.replace("’", "'").replace("ʼ", "'").strip().lower()
+    """Lowercase, apostrophes, quotes and dashes unified, spaces trimmed, accents kept (helpers.textfold)."""
+    return fold(text, keep_accents=True)
 
 
 @lru_cache(maxsize=1)

