@@ -3,6 +3,10 @@
 Public surface:
     normalise_text(text)          -> NFC text with spaces, apostrophes, soft hyphens unified
     clean_text(text, meta=None)   -> Cleaned(text, removed, meta)
+    apply_rules(lines)            -> the rules alone on normalised lines
+
+After the rules, a learned line classifier (helpers.boilerplate, shipped in models/) removes the
+lines it judges boilerplate (cookie banners, navigation, captions ... the rules do not know).
 
 The rules are general patterns (navigation, redirection, bylines, reference lines, widget labels,
 read-more links, image markup and credits, elision markers, source lists), not a list of known
@@ -15,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 # --------------------------------------------------------------------------- normalisation
 
@@ -122,11 +127,48 @@ def _is_long(line: str) -> bool:
     return _n_words(line) >= 12 and bool(CLAUSE_PUNCT.search(line) or _n_words(line) >= 20)
 
 
-def clean_text(text: str, meta: dict[str, str] | None = None) -> Cleaned:
-    """Remove boilerplate lines and markers from an article; keep what is removed and the metadata found."""
+def clean_text(text: str, meta: dict[str, str] | None = None, line_model: Any = True) -> Cleaned:
+    """Remove boilerplate lines and markers from an article; keep what is removed and the metadata found.
+
+    After the rules, the learned line classifier (helpers.boilerplate) removes the lines it judges
+    boilerplate, with the reason "boilerplate line (learned, p=..)". line_model: True for the shipped
+    model (rules only when it is absent), False or None for rules only, or a boilerplate.LineModel."""
     meta = dict(meta or {})
-    found: dict[str, str] = {}
     lines = normalise_text(text).split("\n")
+    keep, removed, found = apply_rules(lines)
+    model = _line_model(line_model)
+    if model is not None and keep:
+        proba = model.proba(lines)
+        kept = []
+        for i, line in keep:
+            if proba[i] >= model.threshold:
+                removed.append(Removed(i, line, f"boilerplate line (learned, p={proba[i]:.2f})"))
+            else:
+                kept.append((i, line))
+        keep = kept
+        removed.sort(key=lambda r: r.line)
+    body = "\n".join(line for _, line in keep)
+    if keep and "title" not in meta:
+        first = keep[0][1]
+        if _n_words(first) <= 20 and not re.search(r"[.]\s*$", first):
+            found.setdefault("title", first)
+    for key, value in found.items():
+        if not meta.get(key):
+            meta[key] = value
+    return Cleaned(text=body, removed=removed, meta=meta)
+
+
+def _line_model(line_model: Any) -> Any:
+    if line_model is True:
+        from .boilerplate import load_line_model
+
+        return load_line_model()
+    return line_model or None
+
+
+def apply_rules(lines: list[str]) -> tuple[list[tuple[int, str]], list[Removed], dict[str, str]]:
+    """The rules on the normalised lines: (kept (line number, text), removed pieces, metadata found)."""
+    found: dict[str, str] = {}
     removed: list[Removed] = []
     keep: list[tuple[int, str]] = []
 
@@ -236,13 +278,4 @@ def clean_text(text: str, meta: dict[str, str] | None = None) -> Cleaned:
             drop(i, line, "date line")
             continue
         keep.append((i, line))
-
-    body = "\n".join(line for _, line in keep)
-    if keep and "title" not in meta:
-        first = keep[0][1]
-        if _n_words(first) <= 20 and not re.search(r"[.]\s*$", first):
-            found.setdefault("title", first)
-    for key, value in found.items():
-        if not meta.get(key):
-            meta[key] = value
-    return Cleaned(text=body, removed=removed, meta=meta)
+    return keep, removed, found

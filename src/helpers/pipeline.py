@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,12 +24,14 @@ from spacy.tokens import Doc
 from . import clean as clean_mod
 from . import corpus as corpus_mod
 from . import nlp as nlp_mod
+from . import relevance as relevance_mod
 from . import tables
 
 log = logging.getLogger("helpers")
 
 DOCUMENT_COLUMNS = ["doc_id", "path", "title", "author", "date", "source", "url", "lang", "n_sentences",
-                    "n_tokens", "format", "encoding", "model", "n_chars", "n_removed", "removed", "duplicate_of"]
+                    "n_tokens", "format", "encoding", "model", "n_chars", "n_removed", "removed", "duplicate_of",
+                    "relevance", "relevance_score", "relevance_source"]
 
 
 @dataclass
@@ -81,11 +84,21 @@ class Corpus:
         return entities.quotes_table(self.docs, mentions=self.entities)
 
     @cached_property
-    def frames(self) -> pd.DataFrame:
-        """Frames per sentence (helpers.framing)."""
+    def targets(self) -> pd.DataFrame:
+        """Per sentence: whether its subject is there (helpers.relevance.sentence_targets)."""
+        return relevance_mod.sentence_targets(self.sentences, self.documents)
+
+    @cached_property
+    def frames_ungated(self) -> pd.DataFrame:
+        """Frames per sentence before relevance gating (helpers.framing)."""
         from . import framing
 
         return framing.frames_table(self.docs)
+
+    @cached_property
+    def frames(self) -> pd.DataFrame:
+        """Frames of the sentences whose subject is there (helpers.relevance.gate)."""
+        return self._gated[0]
 
     @cached_property
     def devices(self) -> pd.DataFrame:
@@ -96,10 +109,15 @@ class Corpus:
 
     @cached_property
     def stances(self) -> pd.DataFrame:
-        """Stance of every sentence (helpers.stance)."""
+        """Stance of every sentence (helpers.stance), none where the subject is not there (helpers.relevance)."""
+        return self._gated[1]
+
+    @cached_property
+    def _gated(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         from . import stance
 
-        return stance.stance_table(self.docs, frames=self.frames)
+        stances = stance.stance_table(self.docs, frames=self.frames_ungated)
+        return relevance_mod.gate(self.frames_ungated, stances, self.targets)
 
     @property
     def arguments(self) -> pd.DataFrame:
@@ -155,8 +173,12 @@ def prepare(corpus_dir: str | Path) -> tuple[dict[str, PreparedArticle], list[co
 
 
 def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cache_dir: str | Path | None = None,
-                 progress: bool | None = None, name: str | None = None) -> Corpus:
-    """Run load -> clean -> parse -> tables on a corpus folder."""
+                 progress: bool | None = None, name: str | None = None,
+                 relevance: str | Mapping[str, str] = "model") -> Corpus:
+    """Run load -> clean -> parse -> tables on a corpus folder.
+
+    relevance: how articles are judged on topic (helpers.relevance): "model", "rules", "all" (no gating),
+    or a mapping doc_id -> label that overrides the machine (as a `relevance` metadata field does)."""
     start = time.perf_counter()
     corpus_dir = Path(corpus_dir)
     prepared, problems, duplicates, n_files = prepare(corpus_dir)
@@ -188,6 +210,7 @@ def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cac
     docs = {d: docs[d] for d in prepared if d in docs}  # keep corpus order
     sentences = tables.sentences_table(docs)
     documents = _documents_table(prepared, docs, sentences, dup_ids, by_model)
+    documents = _with_relevance(documents, prepared, relevance)
     return Corpus(name=name or corpus_dir.resolve().name, corpus_dir=corpus_dir, model=model,
                   articles={d: prepared[d] for d in docs}, docs=docs, documents=documents, sentences=sentences,
                   problems=problems, duplicates=duplicates, parse_stats=stats, n_files=n_files,
@@ -213,3 +236,20 @@ def _documents_table(prepared: dict[str, PreparedArticle], docs: dict[str, Doc],
             "duplicate_of": dup_ids.get(doc_id, ""),
         })
     return pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
+
+
+def _with_relevance(documents: pd.DataFrame, prepared: dict[str, PreparedArticle],
+                    relevance: str | Mapping[str, str]) -> pd.DataFrame:
+    """Fill the relevance columns: metadata `relevance` fields, then the parameter's mapping, override the machine."""
+    if not len(documents):
+        return documents
+    overrides = {d: p.article.extra["relevance"] for d, p in prepared.items() if p.article.extra.get("relevance")}
+    method = relevance if isinstance(relevance, str) else "model"
+    if not isinstance(relevance, str):
+        overrides.update(relevance)
+    rel = relevance_mod.relevance_table({d: prepared[d].cleaned.text for d in documents["doc_id"]},
+                                        overrides=overrides, method=method).set_index("doc_id")
+    out = documents.copy()
+    for col in ("relevance", "relevance_score", "relevance_source"):
+        out[col] = out["doc_id"].map(rel[col])
+    return out
