@@ -25,7 +25,7 @@ def _export(args: argparse.Namespace) -> int:
     if not corpus_dir.is_dir():
         print(f"error: corpus folder not found: {corpus_dir}", file=sys.stderr)
         return 2
-    corpus = build_corpus(corpus_dir, model=args.model, cache_dir=args.cache_dir)
+    corpus = build_corpus(corpus_dir, model=args.model, cache_dir=args.cache_dir, relevance=args.relevance)
     if not corpus.docs:
         print(corpus.summary(), file=sys.stderr)
         print(f"error: no article could be read in {corpus_dir}", file=sys.stderr)
@@ -85,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     ex.add_argument("--model", default=DEFAULT_MODEL, help=f"spaCy pipeline (default {DEFAULT_MODEL})")
     ex.add_argument("--cache-dir", default=None, help="parse cache folder (default data/processed/parses)")
     ex.add_argument("--parquet", action="store_true", help="also write Parquet copies of the tables")
+    ex.add_argument("--relevance", default="model", choices=["model", "rules", "all"],
+                    help="how articles are judged on topic (helpers.relevance): the learned model (default), "
+                         "the rules, or all on topic (no gating); a relevance column in metadata.csv overrides")
     ex.set_defaults(func=_export)
     rp = sub.add_parser("report", help="run every notebook on a corpus and render HTML under reports/<corpus name>")
     rp.add_argument("corpus_dir")

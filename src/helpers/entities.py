@@ -208,14 +208,14 @@ LEARNED_FILE = "entities_learned.yml"
 
 @lru_cache(maxsize=4)
 def load_gazetteer(path: str | None = None, learned: bool = True) -> Gazetteer:
-    """Read data/lexicons/entities.yml (or path) into a Gazetteer, merged (learned=True, default lexicon only)
-    with data/lexicons/entities_learned.yml when present: its entries whose names the main file lacks, and
-    its `ignore` list (helpers.entity_learning)."""
+    """Read data/lexicons/entities.yml (or path) into a Gazetteer, merged (learned=True) with the
+    entities_learned.yml beside it when present: its entries whose names the main file lacks, and its
+    `ignore` list (helpers.entity_learning)."""
     src = Path(path) if path else lexicon("entities.yml")
     entries = read_entries(src)
     ignore: list[str] = []
     learned_path = src.with_name(LEARNED_FILE)
-    if learned and path is None and learned_path.exists():
+    if learned and learned_path.exists():
         try:
             extra = read_entries(learned_path)
             ignore = [str(x) for x in (yaml.safe_load(learned_path.read_text(encoding="utf-8")) or {}).get("ignore") or []]

@@ -14,7 +14,8 @@ debate around it in an article on that subject"):
 and `relevance_score`, the probability that it is `on_topic`. The label comes from a small learned
 classifier (`models/relevance.joblib`: TF-IDF over folded words plus the densities of AI and
 open-source terms, logistic regression; see `relevance_card.json` for its data and grouped
-cross-validated scores), or, when the model file is absent or unreadable, from the rules of
+cross-validated scores) with two rule guards (no AI vocabulary -> off topic; AI and open-source
+terms together in several sentences -> on topic), or, when the model file is absent or unreadable, from the rules of
 `rule_relevance` (no AI vocabulary -> off topic; AI and open-source terms in the same sentence ->
 on topic; else ai_general). A researcher overrides either with a `relevance` metadata field
 (metadata.csv column or `RELEVANCE:` header line) or a parameter (a mapping doc_id -> label).
@@ -72,6 +73,10 @@ OPEN_FOLDED = re.compile(
     r"logiciels? libres?|modeles? (?:ouverts?|fermes?|proprietaires?|libres?)|ia (?:ouverte|fermee|libre)|"
     r"sources? ouvertes?|closed[ -]?source|proprietaires?|open[ -]?washing|licences? (?:libres?|ouvertes?|apache|mit)|"
     r"open source initiative|osi|ouverture des modeles|publier (?:les|ses) poids|en acces libre|ouvertement)\b")
+# Weaker signs of the open question (free distribution, openness words), counted for the model only.
+OPEN_WEAK = re.compile(
+    r"\b(?:ouverte?s?|ouverture|gratuite?s?|gratuitement|linux|libres?|librement|poids|weights|licences?|"
+    r"telechargeables?|publics?|partage[rs]?|communaute|transparence|fermee?s?|verrouille(?:e|s|es)?)\b")
 _SENT_SPLIT = re.compile(r"(?<=[.!?…])\s+|\n+")
 _WORD = re.compile(r"\w+")
 
@@ -84,17 +89,20 @@ def term_counts(text: str) -> dict[str, float]:
     """AI and open-source term counts of a text, overall and per sentence (the rules' and the model's evidence)."""
     sents = _sentences(text)
     n_words = len(_WORD.findall(text))
-    ai = op = both = ai_sents = 0
+    ai = op = both = ai_sents = weak = both_weak = 0
     for s in sents:
         f = fold(s)
         a = len(AI_CASED.findall(s)) + len(AI_FOLDED.findall(f))
         o = len(OPEN_FOLDED.findall(f))
+        w = len(OPEN_WEAK.findall(f))
         ai += a
         op += o
+        weak += w
         ai_sents += a > 0
         both += a > 0 and o > 0
+        both_weak += a > 0 and (o > 0 or w > 0)
     return {"n_words": n_words, "n_sentences": len(sents), "ai": ai, "open": op, "ai_sentences": ai_sents,
-            "both_sentences": both}
+            "both_sentences": both, "open_weak": weak, "both_weak_sentences": both_weak}
 
 
 def lexicon_features(texts: Sequence[str]) -> np.ndarray:
@@ -107,8 +115,8 @@ def lexicon_features(texts: Sequence[str]) -> np.ndarray:
         s = max(c["n_sentences"], 1)
         rows.append([math.log1p(c["n_words"]), 100 * c["ai"] / w, 100 * c["open"] / w, c["ai_sentences"] / s,
                      c["both_sentences"] / s, math.log1p(c["ai"]), math.log1p(c["open"]),
-                     math.log1p(c["both_sentences"])])
-    return np.asarray(rows, dtype=float).reshape(len(rows), 8)
+                     math.log1p(c["both_sentences"]), 100 * c["open_weak"] / w, c["both_weak_sentences"] / s])
+    return np.asarray(rows, dtype=float).reshape(len(rows), 10)
 
 
 def fold_for_tfidf(text: str) -> str:
@@ -187,15 +195,16 @@ def predict_proba(model: Any, texts: Sequence[str]) -> pd.DataFrame:
     return out
 
 
-def decide(proba: pd.DataFrame, texts: Sequence[str], threshold: float = 0.5) -> list[str]:
-    """Label per text: on_topic when P(on_topic) >= threshold, else the likelier of ai_general and off_topic;
-    a text without any AI vocabulary is off_topic whatever the model says (the rule guard)."""
+def decide(proba: pd.DataFrame, texts: Sequence[str], threshold: float = 0.5, rule_guard: bool = True) -> list[str]:
+    """Label per text: on_topic when P(on_topic) >= threshold, else the likelier of ai_general and off_topic.
+    Rule guards: a text without any AI vocabulary is off_topic whatever the model says; with rule_guard, a text
+    the rules find on topic (AI and open-source terms together in several sentences) stays on_topic."""
     labels = []
     for k, text in enumerate(texts):
         row = proba.iloc[k]
         if term_counts(text)["ai"] == 0:
             labels.append("off_topic")
-        elif row["on_topic"] >= threshold:
+        elif row["on_topic"] >= threshold or (rule_guard and rule_relevance(text)[0] == "on_topic"):
             labels.append("on_topic")
         else:
             labels.append("ai_general" if row["ai_general"] >= row["off_topic"] else "off_topic")
@@ -225,7 +234,7 @@ def relevance_table(texts: Mapping[str, str], overrides: Mapping[str, object] | 
         labels, scores, source = ["on_topic"] * len(ids), [1.0] * len(ids), "parameter (all on topic)"
     elif bundle is not None:
         proba = predict_proba(bundle["model"], bodies)
-        labels = decide(proba, bodies, float(bundle.get("threshold", 0.5)))
+        labels = decide(proba, bodies, float(bundle.get("threshold", 0.5)), bool(bundle.get("rule_guard", True)))
         scores, source = proba["on_topic"].round(4).tolist(), "model"
     else:
         ruled = [rule_relevance(t) for t in bodies]

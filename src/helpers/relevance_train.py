@@ -136,14 +136,15 @@ def train_and_ship(out_dir: Path = rel.MODELS_DIR, n_splits: int = 5, seed: int 
     cv = scores(oof, seed=seed)
     model = fit(exs, seed=seed)
     out_dir.mkdir(parents=True, exist_ok=True)
-    bundle = {"model": model, "labels": list(rel.LABELS), "threshold": 0.5, "seed": seed,
+    bundle = {"model": model, "labels": list(rel.LABELS), "threshold": 0.5, "rule_guard": True, "seed": seed,
               "sklearn": sklearn.__version__}
     joblib.dump(bundle, out_dir / "relevance.joblib", compress=3)
     sizes = pd.DataFrame([(e.source, e.label) for e in exs], columns=["source", "label"])
     card = {
         "model": "relevance: TF-IDF (folded words, 1-2 grams) + AI/open-source term densities -> logistic "
                  "regression (balanced classes); a text without AI vocabulary is off_topic by rule",
-        "labels": list(rel.LABELS), "threshold_on_topic": 0.5, "seed": seed, "sklearn": sklearn.__version__,
+        "labels": list(rel.LABELS), "threshold_on_topic": 0.5, "rule_guard": True, "seed": seed,
+        "sklearn": sklearn.__version__,
         "data": {"n_articles": len(exs),
                  "by_label": sizes["label"].value_counts().to_dict(),
                  "by_source": {s: d["label"].value_counts().to_dict() for s, d in sizes.groupby("source")},
