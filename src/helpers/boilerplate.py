@@ -100,6 +100,9 @@ def line_features(lines: list[str], i: int, first_long: int, last_long: int) -> 
         if len(words) <= 12:
             for w in set(words):
                 f["bow=" + w] = 1.0
+        else:  # long lines: their words weigh less (cookie banners and newsletter pitches are long)
+            for w in set(words):
+                f["bowl=" + w] = 0.3
     for side, j in (("prev", i - 1), ("next", i + 1)):
         k = j
         while 0 <= k < len(lines) and not lines[k]:
@@ -113,6 +116,13 @@ def line_features(lines: list[str], i: int, first_long: int, last_long: int) -> 
         f[side + "_end=" + o["end"]] = 1.0
         f[side + "_long"] = float(o["long"])
         f[side + "_caps"] = o["caps"]
+        k2 = k + (-1 if side == "prev" else 1)
+        while 0 <= k2 < len(lines) and not lines[k2]:
+            k2 += -1 if side == "prev" else 1
+        if 0 <= k2 < len(lines):
+            o2 = _shape(lines[k2])
+            f[side + "2_n=" + _bin(o2["n"], (1, 3, 8, 20))] = 1.0
+            f[side + "2_long"] = float(o2["long"])
     return f
 
 
