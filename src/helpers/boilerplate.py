@@ -48,6 +48,8 @@ _RULES = {
     "elision": lambda s: bool(C.ELISION.search(s)), "date_only": lambda s: bool(C.DATE_RE.fullmatch(s.strip(" .,"))),
     "date": lambda s: bool(C.DATE_RE.search(s)), "section": lambda s: bool(C.SECTION_WORDS.search(s)),
     "logo": lambda s: bool(C.LOGO_SOURCE.search(s)), "symbols": lambda s: bool(C._EMOJI_OR_SYMBOL.match(s)),
+    "read_also": lambda s: bool(C.READ_ALSO.match(s)), "reading_time": lambda s: bool(C.READING_TIME.search(s)),
+    "list_number": lambda s: bool(C.LIST_NUMBER.match(s)),
 }
 
 
@@ -71,11 +73,17 @@ def _shape(line: str) -> dict[str, Any]:
             "long": C._is_long(line) if line else False}
 
 
-def line_features(lines: list[str], i: int, first_long: int, last_long: int) -> dict[str, Any]:
-    """The features of line i of a normalised article (lines as split on newlines; blank lines count)."""
+def line_features(lines: list[str], i: int, first_long: int, last_long: int,
+                  seen: dict[str, int] | None = None) -> dict[str, Any]:
+    """The features of line i of a normalised article (lines as split on newlines; blank lines count).
+    seen: folded line -> index of its first occurrence (a repeated title or teaser is boilerplate)."""
     line = lines[i]
     sh = _shape(line)
     n_lines = max(len(lines), 1)
+    nonblank_before = sum(1 for x in lines[:i] if x)
+    nonblank_after = sum(1 for x in lines[i + 1:] if x)
+    zone = "head" if i < first_long else ("tail" if i > last_long else "mid")
+    size = "short" if sh["n"] <= 12 else "longish"
     f: dict[str, Any] = {
         "bias": 1.0, "n_words=" + _bin(sh["n"], (0, 1, 2, 3, 5, 8, 12, 20, 35)): 1.0,
         "log_len": math.log1p(sh["len"]) / 6, "caps": sh["caps"], "upper": sh["upper"], "digits": sh["digits"],
@@ -87,7 +95,17 @@ def line_features(lines: list[str], i: int, first_long: int, last_long: int) -> 
         "pos=" + _bin(i / n_lines, (0.05, 0.2, 0.5, 0.8, 0.95)): 1.0,
         "first": float(i == 0), "last": float(i == n_lines - 1),
         "head": float(i < first_long), "tail": float(i > last_long),
+        "from_start=" + _bin(nonblank_before, (0, 1, 2, 3, 6, 12)): 1.0,
+        "from_end=" + _bin(nonblank_after, (0, 1, 2, 3, 6, 12)): 1.0,
+        f"zone_size={zone}_{size}": 1.0, f"zone_end={zone}_{sh['end']}": 1.0,
     }
+    if seen is not None and line:
+        first = seen.get(fold(line), i)
+        if first < i:
+            f["repeat_of_earlier"] = 1.0
+            f["repeat_of_first_line"] = float(first == next((k for k, x in enumerate(lines) if x), -1))
+        elif any(fold(x) == fold(line) for x in lines[i + 1:] if x):
+            f["repeated_later"] = 1.0
     for name, test in _RULES.items():
         if line and test(line):
             f["rule=" + name] = 1.0
@@ -116,6 +134,7 @@ def line_features(lines: list[str], i: int, first_long: int, last_long: int) -> 
         f[side + "_end=" + o["end"]] = 1.0
         f[side + "_long"] = float(o["long"])
         f[side + "_caps"] = o["caps"]
+        f[f"{side}_long_and_{size}"] = float(o["long"])
         k2 = k + (-1 if side == "prev" else 1)
         while 0 <= k2 < len(lines) and not lines[k2]:
             k2 += -1 if side == "prev" else 1
@@ -124,6 +143,16 @@ def line_features(lines: list[str], i: int, first_long: int, last_long: int) -> 
             f[side + "2_n=" + _bin(o2["n"], (1, 3, 8, 20))] = 1.0
             f[side + "2_long"] = float(o2["long"])
     return f
+
+
+def as_kept(lines: list[str], kept: list[tuple[int, str]] | None) -> list[str]:
+    """The lines with the rules' kept pieces in place of the lines they come from."""
+    if not kept:
+        return lines
+    out = list(lines)
+    for i, text in kept:
+        out[i] = text
+    return out
 
 
 def _long_bounds(lines: list[str]) -> tuple[int, int]:
@@ -136,7 +165,11 @@ def _long_bounds(lines: list[str]) -> tuple[int, int]:
 def article_features(lines: list[str]) -> list[dict[str, Any]]:
     """line_features for every line (blank lines included, as empty dicts' placeholders are not needed)."""
     first_long, last_long = _long_bounds(lines)
-    return [line_features(lines, i, first_long, last_long) for i in range(len(lines))]
+    seen: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        if line:
+            seen.setdefault(fold(line), i)
+    return [line_features(lines, i, first_long, last_long, seen) for i in range(len(lines))]
 
 
 @dataclass
@@ -147,10 +180,11 @@ class LineModel:
     threshold: float
     meta: dict[str, Any]
 
-    def proba(self, lines: list[str]) -> np.ndarray:
-        """P(boilerplate) of every line (0 for blank lines)."""
+    def proba(self, lines: list[str], kept: list[tuple[int, str]] | None = None) -> np.ndarray:
+        """P(boilerplate) of every line (0 for blank lines). kept: the rules' (line number, text left), whose
+        text replaces the line's (a widget label or list number taken off the start is not seen)."""
         out = np.zeros(len(lines))
-        feats = article_features(lines)
+        feats = article_features(as_kept(lines, kept))
         idx = [i for i, line in enumerate(lines) if line]
         if idx:
             out[idx] = self.pipeline.predict_proba([feats[i] for i in idx])[:, 1]
@@ -197,6 +231,13 @@ def gold_lines(body: str, sentences: list[dict[str, Any]]) -> tuple[list[str], l
     """The normalised lines of an article body and, per line, 1 (boilerplate), 0 (body) or None (not coded,
     blank, or no words): a line takes the label of most of its words aligned with the coded sentences, when
     at least half its words are aligned."""
+    lines, labels, _ = gold_lines_counted(body, sentences)
+    return lines, labels
+
+
+def gold_lines_counted(body: str, sentences: list[dict[str, Any]]
+                       ) -> tuple[list[str], list[int | None], list[int]]:
+    """gold_lines plus, per line, the number of coded sentences that lie mostly on it (the scorer's unit)."""
     lines = C.normalise_text(body).split("\n")
     gw: list[str] = []
     gl: list[int] = []
@@ -210,10 +251,18 @@ def gold_lines(body: str, sentences: list[dict[str, Any]]) -> tuple[list[str], l
         ws = _words(line)
         lw += ws
         li += [i] * len(ws)
+    gs: list[int] = [k for k, s in enumerate(sentences) for _ in _words(s.get("text", ""))]
     votes = [[0, 0] for _ in lines]
+    owner: list[dict[int, int]] = [{} for _ in sentences]
     for a, b, n in difflib.SequenceMatcher(None, gw, lw, autojunk=False).get_matching_blocks():
         for k in range(n):
             votes[li[b + k]][gl[a + k]] += 1
+            o = owner[gs[a + k]]
+            o[li[b + k]] = o.get(li[b + k], 0) + 1
+    counts = [0] * len(lines)
+    for o in owner:
+        if o:
+            counts[max(o, key=o.get)] += 1
     labels: list[int | None] = []
     for i, line in enumerate(lines):
         n = len(_words(line))
@@ -222,4 +271,4 @@ def gold_lines(body: str, sentences: list[dict[str, Any]]) -> tuple[list[str], l
             labels.append(None)
         else:
             labels.append(int(bp_v > body_v))
-    return lines, labels
+    return lines, labels, counts

@@ -638,12 +638,15 @@ def _group_model_names(mentions: list[Mention]) -> None:
         m.type = max(pool.items(), key=lambda kv: (kv[1], -order.get(kv[0], 9)))[0]
 
 
-def entities_table(docs: Mapping[str, Doc], use_model: bool = True, gazetteer: Gazetteer | None = None) -> pd.DataFrame:
+def entities_table(docs: Mapping[str, Doc], use_model: bool = True, gazetteer: Gazetteer | None = None,
+                   mention_filter: Any = True) -> pd.DataFrame:
     """One row per entity mention: doc_id, sent_id, text, canonical, type, start_char, end_char, source, model_label.
 
     type is PER, ORG, LOC, PRODUCT, or MISC (laws, licences, events, and model names of unknown
     type; not scored). use_model=False gives the gazetteer layer alone. gazetteer: another than the
-    project's (load_gazetteer()); model-only names in its `ignore` list are left out.
+    project's (load_gazetteer()); model-only names in its `ignore` list are left out. mention_filter: the
+    learned filter of model-only names (helpers.entity_learning.MentionFilter; True: the shipped one if
+    present, False: none).
     """
     gaz = gazetteer or load_gazetteer()
     filters = load_filters()
@@ -653,6 +656,12 @@ def entities_table(docs: Mapping[str, Doc], use_model: bool = True, gazetteer: G
     _group_model_names(mentions)
     if gaz.ignore:
         mentions = [m for m in mentions if m.source != "model" or name_key(m.canonical) not in gaz.ignore]
+    if mention_filter is True:
+        from .entity_learning import load_mention_filter
+
+        mention_filter = load_mention_filter()
+    if mention_filter:
+        mentions = mention_filter.apply(docs, mentions)
     rows = [(m.doc_id, m.sent_id, m.text, m.canonical, m.type, m.start_char, m.end_char, m.source, m.model_label)
             for m in mentions]
     df = pd.DataFrame(rows, columns=ENTITY_COLUMNS)

@@ -20,12 +20,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import re
 import sys
 import tempfile
 import time
+import warnings
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +42,126 @@ from . import gold_score, paths
 from .training_data import GoldArticle, gold_articles
 
 LEARNED_PATH = paths.LEXICONS_DIR / E.LEARNED_FILE
+log = logging.getLogger("helpers")
 CARD_PATH = Path(__file__).with_name("models") / "entities_card.json"
+FILTER_PATH = Path(__file__).with_name("models") / "entity_filter.joblib"
+USE_FILTER = True
+FILTER_THRESHOLD = 0.25  # keep a model-only name when P(coded) >= this (dropping costs recall: a low cut)
+
+
+# --------------------------------------------------------------------------- learned filter of model-only names
+
+
+def _group_features(doc: Doc, ms: list[Any]) -> dict[str, Any]:
+    """Features of one model-only name in one article (all its mentions)."""
+    canon = str(ms[0].canonical)
+    words = canon.split()
+    f: dict[str, Any] = {"bias": 1.0, "type=" + str(ms[0].type): 1.0, "label=" + str(ms[0].model_label): 1.0,
+                         "n_words=" + str(min(len(words), 4)): 1.0,
+                         "n_mentions=" + str(min(len(ms), 3)): 1.0,
+                         "digit": float(any(c.isdigit() for c in canon)),
+                         "upper": float(canon.isupper() and len(canon) > 1),
+                         "lower_word_inside": float(any(w[:1].islower() for w in words[1:])),
+                         "conj": float(bool(set(w.lower() for w in words) & {"et", "ou", "de", "du", "des"})),
+                         "punct": float(any(c in canon for c in ".[]()/:;")),
+                         "short": float(len(canon) <= 3)}
+    low = canon.lower()
+    f["lower_elsewhere"] = float(len(words) == 1 and re.search(rf"(?<!\w){re.escape(low)}(?!\w)", doc.text) is not None)
+    starts, shorts, pos = 0, 0, []
+    for m in ms:
+        span = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        starts += span[0].is_sent_start or span.start == 0
+        sent = span.sent
+        shorts += len(sent) <= 6
+        pos.append(span[0].pos_)
+    f["all_sent_start"] = float(starts == len(ms))
+    f["all_short_sent"] = float(shorts == len(ms))
+    for p in set(pos):
+        f["pos=" + p] = 1.0
+    if len(words) == 1:
+        f["w=" + E.fold(canon)] = 0.5
+    return f
+
+
+def _model_groups(mentions: list[Any]) -> dict[tuple[str, str], list[Any]]:
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for m in mentions:
+        if m.source == "model" and m.type in E.SCORED_TYPES:
+            groups.setdefault((m.doc_id, m.canonical), []).append(m)
+    return groups
+
+
+@dataclass
+class MentionFilter:
+    """A logistic regression over model-only names: P(coders code this name in this article)."""
+
+    pipeline: Any
+    threshold: float = FILTER_THRESHOLD
+
+    def apply(self, docs: Mapping[str, Doc], mentions: list[Any]) -> list[Any]:
+        """The mentions without the model-only names judged not to be entities."""
+        groups = _model_groups(mentions)
+        if not groups:
+            return mentions
+        keys = list(groups)
+        X = [_group_features(docs[d], groups[(d, c)]) for d, c in keys]
+        p = self.pipeline.predict_proba(X)[:, 1]
+        drop = {k for k, pk in zip(keys, p, strict=True) if pk < self.threshold}
+        return [m for m in mentions if (m.doc_id, m.canonical) not in drop or m.source != "model"]
+
+
+def train_filter(arts: list[GoldArticle], docs: Mapping[str, Doc], gaz: E.Gazetteer, seed: int = 0
+                 ) -> MentionFilter | None:
+    """Learn the filter from the model-only names of these articles (coded or not), None if one class only."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    X, y = [], []
+    for a in arts:
+        if a.doc not in docs or not a.entities:
+            continue
+        gold = _gold_names(a)
+        ms = [m for m in _raw_mentions({a.doc: docs[a.doc]}, gaz)]
+        for (_, canon), group in _model_groups(ms).items():
+            surfaces = {gold_score.fold(canon)} | {gold_score.fold(m.text) for m in group}
+            X.append(_group_features(docs[a.doc], group))
+            y.append(int(bool(surfaces & gold)))
+    if len(set(y)) < 2:
+        return None
+    pipe = Pipeline([("dv", DictVectorizer()), ("clf", LogisticRegression(C=0.5, max_iter=2000, random_state=seed))])
+    pipe.fit(X, y)
+    return MentionFilter(pipe)
+
+
+def _raw_mentions(docs: Mapping[str, Doc], gaz: E.Gazetteer) -> list[Any]:
+    """Mentions as entities_table finds them before the learned filter."""
+    filters = E.load_filters()
+    ms: list[Any] = []
+    for d, doc in docs.items():
+        ms.extend(E.doc_mentions(d, doc, gaz, filters))
+    E._group_model_names(ms)
+    return [m for m in ms if m.source != "model" or E.name_key(m.canonical) not in gaz.ignore]
+
+
+@lru_cache(maxsize=2)
+def load_mention_filter(path: str | None = None) -> MentionFilter | None:
+    """The shipped filter of model-only names, or None when absent or unreadable (logged)."""
+    p = Path(path) if path else FILTER_PATH
+    if not p.exists():
+        return None
+    try:
+        import joblib
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            b = joblib.load(p)
+        return MentionFilter(b["pipeline"], float(b.get("threshold", FILTER_THRESHOLD)))
+    except Exception as exc:  # noqa: BLE001 - a broken file must not stop the entity layer
+        log.warning("entity filter %s unreadable (%s: %s): not used", p, type(exc).__name__, exc)
+        return None
 
 
 @dataclass
@@ -47,6 +170,7 @@ class Learned:
 
     entries: list[dict[str, Any]] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
+    filter: MentionFilter | None = None
 
     def gazetteer(self, base: E.Gazetteer) -> E.Gazetteer:
         """The base gazetteer with these entries (those whose names it lacks) and this ignore list."""
@@ -103,7 +227,7 @@ def learn_ignore(arts: list[GoldArticle], docs: Mapping[str, Doc], gaz: E.Gazett
     coded = [a for a in arts if a.entities and a.doc in docs]
     if not coded:
         return []
-    mentions = E.scored(E.entities_table({a.doc: docs[a.doc] for a in coded}, gazetteer=gaz))
+    mentions = E.scored(E.entities_table({a.doc: docs[a.doc] for a in coded}, gazetteer=gaz, mention_filter=False))
     for a in coded:
         gold = _gold_names(a)
         m = mentions[mentions["doc_id"] == a.doc]
@@ -122,14 +246,18 @@ def learn(arts: list[GoldArticle], docs: Mapping[str, Doc], base: E.Gazetteer, m
     """Entries and ignore list learned from these articles."""
     learned = Learned(entries=learn_entries(arts, base))
     learned.ignore = learn_ignore(arts, docs, learned.gazetteer(base), min_fp=min_fp)
+    if USE_FILTER:  # trained on the base gazetteer's model-only names: with the entries learned from the same
+        # articles, their coded names would no longer be model-only, and the filter would learn to drop them all
+        learned.filter = train_filter(arts, docs, E.Gazetteer(base.entries, ignore=learned.ignore))
     return learned
 
 
 # --------------------------------------------------------------------------- scoring
 
 
-def score_entities(arts: list[GoldArticle], docs: Mapping[str, Doc], gaz: E.Gazetteer) -> list[dict[str, Any]]:
-    """Per article tp, fp, fn of the reference scorer's entity layer with this gazetteer."""
+def score_entities(arts: list[GoldArticle], docs: Mapping[str, Doc], gaz: E.Gazetteer,
+                   mention_filter: MentionFilter | None = None) -> list[dict[str, Any]]:
+    """Per article tp, fp, fn of the reference scorer's entity layer with this gazetteer (and filter)."""
     from .tables import sentences_table
 
     sub = {a.doc: docs[a.doc] for a in arts if a.doc in docs}
@@ -137,7 +265,8 @@ def score_entities(arts: list[GoldArticle], docs: Mapping[str, Doc], gaz: E.Gaze
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         sentences_table(sub).to_csv(out / "sentences.csv", index=False)
-        E.entities_table(sub, gazetteer=gaz).to_csv(out / "entities.csv", index=False)
+        E.entities_table(sub, gazetteer=gaz, mention_filter=mention_filter or False).to_csv(
+            out / "entities.csv", index=False)
         for a in arts:
             if a.doc not in sub:
                 continue
@@ -191,7 +320,7 @@ def cross_validate(arts: list[GoldArticle], docs: Mapping[str, Doc], n_splits: i
         train, test = [coded[i] for i in tr], [coded[i] for i in te]
         lr = learn(train, docs, base, min_fp=min_fp)
         sizes.append({"entries": len(lr.entries), "ignore": len(lr.ignore)})
-        learned_rows += score_entities(test, docs, lr.gazetteer(base))
+        learned_rows += score_entities(test, docs, lr.gazetteer(base), lr.filter)
         base_rows += score_entities(test, docs, base)
     return {"scheme": f"{k}-fold GroupKFold by article over entity-coded articles; learned from training folds only",
             "learned": summarise(learned_rows, seed=seed), "gazetteer_only": summarise(base_rows, seed=seed),
@@ -235,8 +364,16 @@ def run(n_splits: int = 5, seed: int = 0, write: bool = False, final_test: bool 
         card["learned"] = {"entries": len(learned.entries), "ignore": len(learned.ignore)}
         if write:
             write_learned(learned, sources=", ".join(f"{k} {v}" for k, v in card["data"]["by_source"].items()))
+            if learned.filter is not None:
+                import joblib
+
+                FILTER_PATH.parent.mkdir(parents=True, exist_ok=True)
+                joblib.dump({"pipeline": learned.filter.pipeline, "threshold": learned.filter.threshold},
+                            FILTER_PATH, compress=3)
+                load_mention_filter.cache_clear()
         if test:
-            card["final_test"] = {"learned": summarise(score_entities(test, docs, learned.gazetteer(base))),
+            card["final_test"] = {"learned": summarise(score_entities(test, docs, learned.gazetteer(base),
+                                                                      learned.filter)),
                                   "gazetteer_only": summarise(score_entities(test, docs, base))}
     card["seconds"] = round(time.perf_counter() - start, 1)
     cv = card["cv"]

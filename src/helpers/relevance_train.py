@@ -63,25 +63,48 @@ def fit(exs: list[Example], seed: int = 0) -> Any:
     return model
 
 
-def cross_val_predictions(exs: list[Example], n_splits: int = 5, seed: int = 0,
-                          threshold: float = 0.5) -> pd.DataFrame:
-    """Out-of-fold predictions: each article predicted by a model that did not see it (stratified folds of
-    articles). Columns doc, source, label, pred, p_on_topic, fold."""
+RECALL_TARGET = 0.99  # share of on-topic training articles the on-topic threshold keeps (inner folds)
+
+
+def _folds(exs: list[Example], n_splits: int, seed: int):
     from sklearn.model_selection import StratifiedKFold
 
     labels = np.array([e.label for e in exs])
     n_min = min(np.unique(labels, return_counts=True)[1])
     k = max(2, min(n_splits, int(n_min)))
-    folds = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed)
-    rows: list[dict[str, Any]] = []
-    for f, (tr, te) in enumerate(folds.split(np.zeros(len(exs)), labels)):
+    return StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(np.zeros(len(exs)), labels)
+
+
+def choose_threshold(exs: list[Example], seed: int = 0, inner: int = 3) -> float:
+    """The on-topic threshold (at most 0.5) that keeps RECALL_TARGET of the on-topic articles, on inner
+    out-of-fold probabilities of these (training) articles."""
+    p_on: list[float] = []
+    for tr, te in _folds(exs, inner, seed):
         model = fit([exs[i] for i in tr], seed=seed)
+        proba = rel.predict_proba(model, [exs[i].text for i in te])
+        p_on += [float(proba["on_topic"].iloc[j]) for j, i in enumerate(te) if exs[i].label == "on_topic"]
+    if not p_on:
+        return 0.5
+    q = float(np.sort(p_on)[int(np.floor((1 - RECALL_TARGET) * len(p_on)))])
+    return round(min(0.5, max(0.02, q - 1e-6)), 4)
+
+
+def cross_val_predictions(exs: list[Example], n_splits: int = 5, seed: int = 0,
+                          threshold: float | None = None) -> pd.DataFrame:
+    """Out-of-fold predictions: each article predicted by a model that did not see it (stratified folds of
+    articles; the threshold, unless given, chosen on the training part's inner folds). Columns doc, source,
+    label, pred, p_on_topic, threshold, fold."""
+    rows: list[dict[str, Any]] = []
+    for f, (tr, te) in enumerate(_folds(exs, n_splits, seed)):
+        train = [exs[i] for i in tr]
+        model = fit(train, seed=seed)
+        thr = threshold if threshold is not None else choose_threshold(train, seed=seed)
         texts = [exs[i].text for i in te]
         proba = rel.predict_proba(model, texts)
-        pred = rel.decide(proba, texts, threshold)
+        pred = rel.decide(proba, texts, thr)
         for j, i in enumerate(te):
             rows.append({"doc": exs[i].doc, "source": exs[i].source, "label": exs[i].label, "pred": pred[j],
-                         "p_on_topic": float(proba["on_topic"].iloc[j]), "fold": f})
+                         "p_on_topic": float(proba["on_topic"].iloc[j]), "threshold": thr, "fold": f})
     return pd.DataFrame(rows)
 
 
@@ -135,22 +158,26 @@ def train_and_ship(out_dir: Path = rel.MODELS_DIR, n_splits: int = 5, seed: int 
     oof = cross_val_predictions(exs, n_splits=n_splits, seed=seed)
     cv = scores(oof, seed=seed)
     model = fit(exs, seed=seed)
+    thr = choose_threshold(exs, seed=seed)
     out_dir.mkdir(parents=True, exist_ok=True)
-    bundle = {"model": model, "labels": list(rel.LABELS), "threshold": 0.5, "rule_guard": True, "seed": seed,
+    bundle = {"model": model, "labels": list(rel.LABELS), "threshold": thr, "rule_guard": True, "seed": seed,
               "sklearn": sklearn.__version__}
     joblib.dump(bundle, out_dir / "relevance.joblib", compress=3)
     sizes = pd.DataFrame([(e.source, e.label) for e in exs], columns=["source", "label"])
     card = {
         "model": "relevance: TF-IDF (folded words, 1-2 grams) + AI/open-source term densities -> logistic "
                  "regression (balanced classes); a text without AI vocabulary is off_topic by rule",
-        "labels": list(rel.LABELS), "threshold_on_topic": 0.5, "rule_guard": True, "seed": seed,
+        "labels": list(rel.LABELS), "threshold_on_topic": thr,
+        "threshold_rule": f"the largest value <= 0.5 keeping {RECALL_TARGET:.0%} of on-topic training articles "
+                          "on inner 3-fold out-of-fold probabilities (chosen likewise inside each CV fold)", "rule_guard": True, "seed": seed,
         "sklearn": sklearn.__version__,
         "data": {"n_articles": len(exs),
                  "by_label": sizes["label"].value_counts().to_dict(),
                  "by_source": {s: d["label"].value_counts().to_dict() for s, d in sizes.groupby("source")},
                  "offtopic_corpus": str(offtopic_dir() or ""),
                  "press_gold_final_test": "never used"},
-        "cv": {"scheme": f"{cv_folds(exs, n_splits)}-fold stratified by label, grouped by article "
+        "cv": {"thresholds_per_fold": sorted(set(oof["threshold"].round(4))),
+               "scheme": f"{cv_folds(exs, n_splits)}-fold stratified by label, grouped by article "
                          "(one article = one group), out-of-fold predictions pooled; 95 % bootstrap intervals",
                **cv},
         "known_weaknesses": ["off-topic training articles are mostly one subject (the gilets jaunes press): "
