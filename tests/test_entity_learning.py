@@ -62,3 +62,34 @@ def test_learn_ignore_needs_repeated_uncoded_model_names(nlp) -> None:
     rows = EL.score_entities(arts, docs, EL.Learned(ignore=["Gaspard Trouvetou"]).gazetteer(base))
     s = EL.summarise(rows, n_boot=20)
     assert s["fp"] == 0 and s["tp"] == 6 and s["f1"]["mean"] == 1.0
+
+
+def test_mention_filter_trains_on_a_tiny_fixture_and_is_deterministic(nlp) -> None:
+    base = E.load_gazetteer(learned=False)
+    texts = {f"d{k}": f"Jeanne Martin a rencontré Gaspard Trouvetou à Lyon, jour {k}. Jeanne Martin a parlé." for k in range(4)}
+    docs = {d: nlp(t) for d, t in texts.items()}
+    arts = [_art(d, [{"name": "Jeanne Martin", "type": "PER"}, {"name": "Lyon", "type": "LOC"}]) for d in texts]
+    f1 = EL.train_filter(arts, docs, base)
+    f2 = EL.train_filter(arts, docs, base)
+    assert f1 is not None and f2 is not None
+    X = [EL._group_features(docs["d0"], g) for g in EL._model_groups(EL._raw_mentions({"d0": docs["d0"]}, base)).values()]
+    assert (f1.pipeline.predict_proba(X) == f2.pipeline.predict_proba(X)).all()
+    groups = EL._model_groups(EL._raw_mentions({"d0": docs["d0"]}, base))
+    p = dict(zip([c for _, c in groups], f1.pipeline.predict_proba(X)[:, 1], strict=True))
+    assert p["Jeanne Martin"] > p["Gaspard Trouvetou"]  # the coded name is the likelier entity
+    strict = EL.MentionFilter(f1.pipeline, threshold=(p["Jeanne Martin"] + p["Gaspard Trouvetou"]) / 2)
+    kept = E.entities_table({"d0": docs["d0"]}, gazetteer=base, mention_filter=strict)
+    assert "Jeanne Martin" in set(kept["canonical"]) and "Gaspard Trouvetou" not in set(kept["canonical"])
+    assert "Lyon" in set(kept["canonical"])  # gazetteer names are never filtered
+
+
+def test_shipped_learned_entities_load_offline() -> None:
+    import pytest
+
+    E.load_gazetteer.cache_clear()
+    if not EL.LEARNED_PATH.exists():
+        pytest.skip("no entities_learned.yml (learned when the press gold exists)")
+    gaz = E.load_gazetteer()
+    assert len(gaz.entries) > len(E.load_gazetteer(learned=False).entries)
+    EL.load_mention_filter.cache_clear()
+    assert EL.load_mention_filter() is not None

@@ -198,7 +198,7 @@ def learn_entries(arts: list[GoldArticle], base: E.Gazetteer) -> list[dict[str, 
             if any(base.lookup(n) for n in names):
                 continue
             key = E.name_key(name)
-            if not key:
+            if len(key) < 3:  # one- or two-letter names ("X") would match everywhere: left to the model layer
                 continue
             d = by_key.setdefault(key, {"spellings": Counter(), "types": Counter(), "aliases": set(), "docs": set()})
             d["spellings"][name] += 1

@@ -85,6 +85,7 @@ def _sentences(text: str) -> list[str]:
     return [s for s in _SENT_SPLIT.split(text) if s.strip()]
 
 
+@lru_cache(maxsize=8192)
 def term_counts(text: str) -> dict[str, float]:
     """AI and open-source term counts of a text, overall and per sentence (the rules' and the model's evidence)."""
     sents = _sentences(text)
@@ -119,6 +120,7 @@ def lexicon_features(texts: Sequence[str]) -> np.ndarray:
     return np.asarray(rows, dtype=float).reshape(len(rows), 10)
 
 
+@lru_cache(maxsize=8192)
 def fold_for_tfidf(text: str) -> str:
     """Folded text (lower case, no accents) for the TF-IDF vocabulary."""
     return fold(text)
