@@ -3,6 +3,10 @@
 Public surface:
     normalise_text(text)          -> NFC text with spaces, apostrophes, soft hyphens unified
     clean_text(text, meta=None)   -> Cleaned(text, removed, meta)
+    apply_rules(lines)            -> the rules alone on normalised lines
+
+After the rules, a learned line classifier (helpers.boilerplate, shipped in models/) removes the
+lines it judges boilerplate (cookie banners, navigation, captions ... the rules do not know).
 
 The rules are general patterns (navigation, redirection, bylines, reference lines, widget labels,
 read-more links, image markup and credits, elision markers, source lists), not a list of known
@@ -15,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 # --------------------------------------------------------------------------- normalisation
 
@@ -53,14 +58,20 @@ NAVIGATION = re.compile(
     r"articles? (?:similaires|liés|connexes)|partager(?: (?:cet article|sur|l'article))?|share|tweet|"
     r"newsletter|abonnez-vous|inscrivez-vous|s'abonner|suivez-nous|publicité|annonce|"
     r"accepter les cookies|gérer les cookies|commentaires?|laisser un commentaire|mots-clés|tags?|"
+    r"copier (?:l'url|le lien)|jump to section|connexion|se connecter|essai gratuit|site icon|"
     r"catégories?|rubriques?|article suivant|article précédent|page suivante|page précédente|haut de page)\b",
     re.I)
 # Labels of page widgets, removed from the start of a line (the rest of the line is kept).
 WIDGET_LABEL = re.compile(
     r"^(?:en bref|à retenir|a retenir|l'essentiel|ce qu'il faut retenir|grande citation|citation|encadré|"
-    r"infographie|vidéo|video|audio|podcast|diaporama|résumé|tl;dr|points clés|key takeaways|mise à jour|update)"
+    r"infographie|vidéo|video|audio|podcast|diaporama|résumé|tl;dr|points clés(?: à retenir)?|key takeaways|"
+    r"mise à jour|update|ce qu'il faut savoir|plan de l'article|dans cet article)"
     r"\s*(?:[:|–—-]\s*|$)", re.I)
 TOGGLE_PREFIX = re.compile(r"^Toggle(?=[A-ZÀ-Ý])")
+# "À lire aussi", "A lire également", "À voir aussi sur ...", also glued to the teaser title that follows.
+READ_ALSO = re.compile(r"^[»>•\s]*(?:à |a )?(?:lire|voir|découvrir) (?:aussi|également|egalement)(?=$|[\s:|–—-]|[A-ZÀ-Ý])", re.I)
+READING_TIME = re.compile(r"\b(?:\d+\s*(?:min(?:utes?)?|mn)\.? de lecture|temps de lecture)\b", re.I)
+LIST_NUMBER = re.compile(r"^\d{1,2}[.)]\s+(?=[A-ZÀ-Ý«\"])")
 BYLINE = re.compile(
     r"^(?:(?:publié|posté|mis en ligne|mis à jour|modifié|rédigé|écrit|posted|published|updated)\b.*(?:\bpar\b|\bby\b|\d).*"
     r"|(?:par|by|de|auteur|author|rédaction|texte)\s*:?\s+[A-ZÀ-Ý@][\w.'’-]+(?:\s+[A-ZÀ-Ý@][\w.'’-]+){0,3}\s*(?:[,|–—-].{0,60})?)$",
@@ -89,6 +100,7 @@ SECTION_WORDS = re.compile(
 AUTHOR_IN_BYLINE = re.compile(
     r"(?:^|\b)(?i:par|by|auteur|author)\s*:?\s+((?:de |du |van |von |le |la )?[A-ZÀ-Ý][\w.'’-]*"
     r"(?:[ -](?:de |du |van |von |le |la )?[A-ZÀ-Ý][\w.'’-]*){0,3})")
+TITLE_THRESHOLD = 0.95  # the learned line model removes the first line left only above this
 CLAUSE_PUNCT = re.compile(r"[.!?…:;]\s*$")
 
 
@@ -122,11 +134,49 @@ def _is_long(line: str) -> bool:
     return _n_words(line) >= 12 and bool(CLAUSE_PUNCT.search(line) or _n_words(line) >= 20)
 
 
-def clean_text(text: str, meta: dict[str, str] | None = None) -> Cleaned:
-    """Remove boilerplate lines and markers from an article; keep what is removed and the metadata found."""
+def clean_text(text: str, meta: dict[str, str] | None = None, line_model: Any = True) -> Cleaned:
+    """Remove boilerplate lines and markers from an article; keep what is removed and the metadata found.
+
+    After the rules, the learned line classifier (helpers.boilerplate) removes the lines it judges
+    boilerplate, with the reason "boilerplate line (learned, p=..)". line_model: True for the shipped
+    model (rules only when it is absent), False or None for rules only, or a boilerplate.LineModel."""
     meta = dict(meta or {})
-    found: dict[str, str] = {}
     lines = normalise_text(text).split("\n")
+    keep, removed, found = apply_rules(lines)
+    model = _line_model(line_model)
+    if model is not None and keep:
+        proba = model.proba(lines, keep)
+        kept = []
+        for k, (i, line) in enumerate(keep):
+            # the first line left is usually the title (body, CODEBOOK section 1): removed only when very sure
+            if proba[i] >= (model.threshold if k > 0 else max(model.threshold, TITLE_THRESHOLD)):
+                removed.append(Removed(i, line, f"boilerplate line (learned, p={proba[i]:.2f})"))
+            else:
+                kept.append((i, line))
+        keep = kept
+        removed.sort(key=lambda r: r.line)
+    body = "\n".join(line for _, line in keep)
+    if keep and "title" not in meta:
+        first = keep[0][1]
+        if _n_words(first) <= 20 and not re.search(r"[.]\s*$", first):
+            found.setdefault("title", first)
+    for key, value in found.items():
+        if not meta.get(key):
+            meta[key] = value
+    return Cleaned(text=body, removed=removed, meta=meta)
+
+
+def _line_model(line_model: Any) -> Any:
+    if line_model is True:
+        from .boilerplate import load_line_model
+
+        return load_line_model()
+    return line_model or None
+
+
+def apply_rules(lines: list[str]) -> tuple[list[tuple[int, str]], list[Removed], dict[str, str]]:
+    """The rules on the normalised lines: (kept (line number, text), removed pieces, metadata found)."""
+    found: dict[str, str] = {}
     removed: list[Removed] = []
     keep: list[tuple[int, str]] = []
 
@@ -163,6 +213,10 @@ def clean_text(text: str, meta: dict[str, str] | None = None) -> Cleaned:
         if m:
             drop(i, m.group(0), "navigation")
             line = line[m.end():]
+        m = LIST_NUMBER.match(line)
+        if m:
+            drop(i, m.group(0).strip(), "list number")
+            line = line[m.end():]
         m = WIDGET_LABEL.match(line)
         if m and (_n_words(line) <= 4 or m.group(0).rstrip().endswith((":", "|"))):
             drop(i, m.group(0).strip(), "widget label")
@@ -172,6 +226,9 @@ def clean_text(text: str, meta: dict[str, str] | None = None) -> Cleaned:
         short = _n_words(line) <= 12
         if _EMOJI_OR_SYMBOL.match(line) and len(line) < 40:
             drop(i, line, "widget residue")
+            continue
+        if (READ_ALSO.match(line) and _n_words(line) <= 30) or (READING_TIME.search(line) and _n_words(line) <= 8):
+            drop(i, line, "navigation")
             continue
         if REDIRECT.search(line) and _n_words(line) <= 25:
             drop(i, line, "redirection")
@@ -236,13 +293,4 @@ def clean_text(text: str, meta: dict[str, str] | None = None) -> Cleaned:
             drop(i, line, "date line")
             continue
         keep.append((i, line))
-
-    body = "\n".join(line for _, line in keep)
-    if keep and "title" not in meta:
-        first = keep[0][1]
-        if _n_words(first) <= 20 and not re.search(r"[.]\s*$", first):
-            found.setdefault("title", first)
-    for key, value in found.items():
-        if not meta.get(key):
-            meta[key] = value
-    return Cleaned(text=body, removed=removed, meta=meta)
+    return keep, removed, found

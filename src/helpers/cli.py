@@ -31,7 +31,8 @@ def _export(args: argparse.Namespace) -> int:
     if not corpus_dir.is_dir():
         print(f"error: corpus folder not found: {corpus_dir}", file=sys.stderr)
         return 2
-    corpus = build_corpus(corpus_dir, model=args.model, cache_dir=args.cache_dir, scheduler=args.scheduler)
+    corpus = build_corpus(corpus_dir, model=args.model, cache_dir=args.cache_dir, scheduler=args.scheduler,
+                          relevance=args.relevance)
     if not corpus.docs:
         print(corpus.summary(), file=sys.stderr)
         print(f"error: no article could be read in {corpus_dir}", file=sys.stderr)
@@ -225,6 +226,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="address of a dask.distributed scheduler (tcp://host:8786) to parse and annotate on a "
                          "cluster (default $DASK_SCHEDULER; none: worker processes on this machine)")
     _detector_option(ex)
+    ex.add_argument("--relevance", default="model", choices=["model", "rules", "all"],
+                    help="how articles are judged on topic (helpers.relevance): the learned model (default), "
+                         "the rules, or all on topic (no gating); a relevance column in metadata.csv overrides")
     ex.set_defaults(func=_export)
     rp = sub.add_parser("report", help="run every notebook on a corpus and render HTML under reports/<corpus name>")
     rp.add_argument("corpus_dir")

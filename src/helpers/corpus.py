@@ -37,6 +37,7 @@ HEADER_KEYS = {
     "date": "date", "published": "date", "publication": "date",
     "source": "source", "site": "source", "media": "source", "média": "source", "sitename": "source",
     "lang": "lang", "language": "lang", "langue": "lang",
+    "relevance": "relevance", "pertinence": "relevance",  # on_topic | ai_general | off_topic (helpers.relevance)
 }
 TEXT_COLUMNS = ("text", "texte", "body", "content", "contenu")
 

@@ -112,8 +112,10 @@ class _Pattern:
 class Gazetteer:
     """The entity gazetteer, compiled for fast matching on folded text."""
 
-    def __init__(self, entries: Iterable[Entry]):
+    def __init__(self, entries: Iterable[Entry], ignore: Iterable[str] = ()):
         self.entries = list(entries)
+        # names (name_key) that the statistical layer finds but coders never code (learned: entities_learned.yml)
+        self.ignore = {name_key(x) for x in ignore}
         self.by_canonical = {e.canonical: e for e in self.entries}
         self.index: dict[str, list[_Pattern]] = defaultdict(list)
         self.alias_keys: dict[str, Entry] = {}
@@ -181,14 +183,38 @@ def _same_case(surface: str, alias: str) -> bool:
     return len(s) >= len(a) and all(x == y for x, y in zip(s, a, strict=False))
 
 
+LEARNED_FILE = "entities_learned.yml"
+
+
 @lru_cache(maxsize=4)
-def load_gazetteer(path: str | None = None) -> Gazetteer:
-    """Read data/lexicons/entities.yml (or path) into a Gazetteer."""
+def load_gazetteer(path: str | None = None, learned: bool = True) -> Gazetteer:
+    """Read data/lexicons/entities.yml (or path) into a Gazetteer, merged (learned=True) with the
+    entities_learned.yml beside it when present: its entries whose names the main file lacks, and its
+    `ignore` list (helpers.entity_learning)."""
     src = Path(path) if path else lexicon("entities.yml")
+    entries = read_entries(src)
+    ignore: list[str] = []
+    learned_path = src.with_name(LEARNED_FILE)
+    if learned and learned_path.exists():
+        try:
+            extra = read_entries(learned_path)
+            ignore = [str(x) for x in (yaml.safe_load(learned_path.read_text(encoding="utf-8")) or {}).get("ignore") or []]
+        except (OSError, ValueError, yaml.YAMLError) as exc:
+            import logging
+
+            logging.getLogger("helpers").warning("%s unreadable (%s): learned entities not used", learned_path, exc)
+            extra = []
+        known = {name_key(a) for e in entries for a in (e.canonical, *e.aliases)}
+        entries += [e for e in extra if not ({name_key(a) for a in (e.canonical, *e.aliases)} & known)]
+    return Gazetteer(entries, ignore=ignore)
+
+
+def read_entries(src: Path) -> list[Entry]:
+    """The entries of one gazetteer file (raises ValueError naming the file on an unknown type)."""
     with src.open(encoding="utf-8") as f:
         data = yaml.safe_load(f) or {}
     entries = []
-    for raw in data.get("entities", []):
+    for raw in data.get("entities", []) or []:
         typ = str(raw.get("type", "")).upper()
         if typ not in ALL_TYPES:
             raise ValueError(f"{src}: entity {raw.get('canonical')!r} has unknown type {typ!r}")
@@ -198,7 +224,7 @@ def load_gazetteer(path: str | None = None) -> Gazetteer:
             versions=str(raw.get("versions") or ""), case=str(raw.get("case") or ""),
             context=tuple(str(a) for a in raw.get("context") or ()),
             context_aliases=tuple(str(a) for a in raw.get("context_aliases") or ())))
-    return Gazetteer(entries)
+    return entries
 
 
 def _demonym_forms(bases: Iterable[str]) -> set[str]:
@@ -592,18 +618,30 @@ def _group_model_names(mentions: list[Mention]) -> None:
         m.type = max(pool.items(), key=lambda kv: (kv[1], -order.get(kv[0], 9)))[0]
 
 
-def entities_table(docs: Mapping[str, Doc], use_model: bool = True) -> pd.DataFrame:
+def entities_table(docs: Mapping[str, Doc], use_model: bool = True, gazetteer: Gazetteer | None = None,
+                   mention_filter: Any = True) -> pd.DataFrame:
     """One row per entity mention: doc_id, sent_id, text, canonical, type, start_char, end_char, source, model_label.
 
     type is PER, ORG, LOC, PRODUCT, or MISC (laws, licences, events, and model names of unknown
-    type; not scored). use_model=False gives the gazetteer layer alone.
+    type; not scored). use_model=False gives the gazetteer layer alone. gazetteer: another than the
+    project's (load_gazetteer()); model-only names in its `ignore` list are left out. mention_filter: the
+    learned filter of model-only names (helpers.entity_learning.MentionFilter; True: the shipped one if
+    present, False: none).
     """
-    gaz = load_gazetteer()
+    gaz = gazetteer or load_gazetteer()
     filters = load_filters()
     mentions: list[Mention] = []
     for doc_id, doc in docs.items():
         mentions.extend(doc_mentions(doc_id, doc, gaz, filters, use_model=use_model))
     _group_model_names(mentions)
+    if gaz.ignore:
+        mentions = [m for m in mentions if m.source != "model" or name_key(m.canonical) not in gaz.ignore]
+    if mention_filter is True:
+        from .entity_learning import load_mention_filter
+
+        mention_filter = load_mention_filter()
+    if mention_filter:
+        mentions = mention_filter.apply(docs, mentions)
     rows = [(m.doc_id, m.sent_id, m.text, m.canonical, m.type, m.start_char, m.end_char, m.source, m.model_label)
             for m in mentions]
     df = pd.DataFrame(rows, columns=ENTITY_COLUMNS)

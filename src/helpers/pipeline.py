@@ -35,6 +35,7 @@ from . import clean as clean_mod
 from . import corpus as corpus_mod
 from . import nlp as nlp_mod
 from . import paths, store, tables
+from . import relevance as relevance_mod
 from .outlets import fill_source
 
 log = logging.getLogger("helpers")
@@ -43,7 +44,8 @@ PARTITION_MAX = 32
 PARSE_BATCH = 16
 
 DOCUMENT_COLUMNS = ["doc_id", "path", "title", "author", "date", "source", "url", "lang", "n_sentences",
-                    "n_tokens", "format", "encoding", "model", "n_chars", "n_removed", "removed", "duplicate_of"]
+                    "n_tokens", "format", "encoding", "model", "n_chars", "n_removed", "removed", "duplicate_of",
+                    "relevance", "relevance_score", "relevance_source"]
 
 
 @dataclass
@@ -169,9 +171,19 @@ class Corpus:
         return self.table("quotes")
 
     @cached_property
-    def frames(self) -> pd.DataFrame:
-        """Frames per sentence (helpers.framing)."""
+    def targets(self) -> pd.DataFrame:
+        """Per sentence: whether its subject is there (helpers.relevance.sentence_targets)."""
+        return relevance_mod.sentence_targets(self.sentences, self.documents)
+
+    @cached_property
+    def frames_ungated(self) -> pd.DataFrame:
+        """Frames per sentence before relevance gating (helpers.framing, from the store)."""
         return self.table("frames")
+
+    @cached_property
+    def frames(self) -> pd.DataFrame:
+        """Frames of the sentences whose subject is there (helpers.relevance.gate)."""
+        return self._gated[0]
 
     @cached_property
     def devices(self) -> pd.DataFrame:
@@ -180,8 +192,12 @@ class Corpus:
 
     @cached_property
     def stances(self) -> pd.DataFrame:
-        """Stance of every sentence (helpers.stance)."""
-        return self.table("stances")
+        """Stance of every sentence (helpers.stance), none where the subject is not there (helpers.relevance)."""
+        return self._gated[1]
+
+    @cached_property
+    def _gated(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        return relevance_mod.gate(self.frames_ungated, self.table("stances"), self.targets)
 
     @property
     def arguments(self) -> pd.DataFrame:
@@ -238,9 +254,12 @@ def _prepare_code_version() -> str:
         h.update(Path(mod.__file__).read_bytes())
     for f in sorted(Path(formats.__file__).parent.glob("*.py")):  # the export readers
         h.update(f.read_bytes())
-    table = paths.LEXICONS_DIR / "outlets.csv"
-    if table.exists():
-        h.update(table.read_bytes())
+    from . import boilerplate
+
+    h.update(Path(boilerplate.__file__).read_bytes())
+    for extra in (paths.LEXICONS_DIR / "outlets.csv", Path(boilerplate.__file__).parent / "models" / "boilerplate.joblib"):
+        if extra.exists():  # the outlet names and the learned boilerplate lines shape what is prepared
+            h.update(extra.read_bytes())
     h.update(Path(__file__).read_bytes())
     return h.hexdigest()[:16]
 
@@ -378,13 +397,16 @@ def run_partitions(partitions: list[list[tuple[str, str]]], model: str, st: stor
 
 def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cache_dir: str | Path | None = None,
                  progress: bool | None = None, name: str | None = None, scheduler: str | None = None,
-                 n_process: int | None = None) -> Corpus:
+                 n_process: int | None = None, relevance: str | Mapping[str, str] = "model") -> Corpus:
     """Run load -> clean -> parse -> annotate -> tables on a corpus folder, doing only what is not stored.
 
     Each article not yet in the store (helpers.store) is parsed (unless its parse is cached) and
     annotated, in partitions run by n_process worker processes (default 2) or, with scheduler (or
     $DASK_SCHEDULER), on a dask.distributed cluster. The corpus tables are then assembled as Parquet
     files (corpus.tables_dir) that the notebooks read; Docs are loaded only when asked for.
+
+    relevance: how articles are judged on topic (helpers.relevance): "model", "rules", "all" (no gating),
+    or a mapping doc_id -> label that overrides the machine (as a `relevance` metadata field does).
     """
     start = time.perf_counter()
     corpus_dir = Path(corpus_dir)
@@ -448,6 +470,7 @@ def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cac
     docinfo = pd.read_parquet(folder / "docinfo.parquet")
     sentences = pd.read_parquet(folder / "sentences.parquet")
     documents = _documents_table(prepared, order, docinfo, dup_ids, {d: entries[d][0] for d in order})
+    documents = _with_relevance(documents, prepared, relevance)
     documents.to_parquet(folder / "documents.parquet", index=False)
     texts_all = {d: prepared[d].cleaned.text for d in order}
     docs = LazyDocs({d: entries[d] for d in order}, texts_all, parse_cache)
@@ -508,3 +531,20 @@ def _documents_table(prepared: dict[str, PreparedArticle], order: list[str], doc
             "duplicate_of": dup_ids.get(doc_id, ""),
         })
     return pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
+
+
+def _with_relevance(documents: pd.DataFrame, prepared: dict[str, PreparedArticle],
+                    relevance: str | Mapping[str, str]) -> pd.DataFrame:
+    """Fill the relevance columns: metadata `relevance` fields, then the parameter's mapping, override the machine."""
+    if not len(documents):
+        return documents
+    overrides = {d: p.article.extra["relevance"] for d, p in prepared.items() if p.article.extra.get("relevance")}
+    method = relevance if isinstance(relevance, str) else "model"
+    if not isinstance(relevance, str):
+        overrides.update(relevance)
+    rel = relevance_mod.relevance_table({d: prepared[d].cleaned.text for d in documents["doc_id"]},
+                                        overrides=overrides, method=method).set_index("doc_id")
+    out = documents.copy()
+    for col in ("relevance", "relevance_score", "relevance_source"):
+        out[col] = out["doc_id"].map(rel[col])
+    return out

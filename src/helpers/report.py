@@ -305,6 +305,7 @@ def write_index(corpus, result: ReportResult, coding_file: str | Path | None = N
                 figs.append(f"<figure>{_img_tag(p, caption)}<figcaption>{e(caption)} "
                             f"(<a href='figures/{e(p.name)}'>PNG</a>, <a href='figures/{e(p.with_suffix('.svg').name)}'>SVG</a>)"
                             f"</figcaption></figure>")
+    relevance_html = relevance_section(corpus.documents)
     problems = corpus.problems
     prob_html = "".join(f"<li>{e(p.path)}: {e(p.reason)}</li>" for p in problems[:50])
     page = f"""<!DOCTYPE html>
@@ -317,6 +318,7 @@ def write_index(corpus, result: ReportResult, coding_file: str | Path | None = N
 <ul>{''.join(f'<li>{f}</li>' for f in summary_facts(corpus, coding_file))}</ul>
 <p class="muted">These sentences are generated from the detectors' output; the notebooks show the evidence
 (sentences with doc_id and sent_id) and 05 shows how well each detector agrees with hand coding.</p>
+{relevance_html}
 <h2>Notebooks</h2>
 <table><tr><th>notebook</th><th>pages</th><th>run time</th><th></th></tr>{''.join(rows)}</table>
 <p class="muted">Tables (CSV): <a href="tables/">tables/</a> · figures: <a href="figures/">figures/</a></p>
@@ -328,3 +330,30 @@ def write_index(corpus, result: ReportResult, coding_file: str | Path | None = N
     path = out / "index.html"
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def relevance_section(documents) -> str:
+    """HTML: how many articles were judged off topic or about AI in general (no frames or stance there), with
+    the list (doc_id, title, label, P(on topic), where the label comes from), escaped."""
+    from .relevance import off_topic_articles
+
+    e = html.escape
+    if "relevance" not in documents.columns or not len(documents):
+        return ""
+    off = off_topic_articles(documents)
+    n = len(documents)
+    counts = documents["relevance"].value_counts()
+    head = (f"<h2>On topic?</h2><p>{int(counts.get('on_topic', 0))} of {n} article{'s' if n != 1 else ''} judged "
+            f"about open or closed AI; <b>{int(counts.get('off_topic', 0))}</b> judged off topic and "
+            f"<b>{int(counts.get('ai_general', 0))}</b> about AI without the open question: their sentences get "
+            "no frames and no stance (the original decisions stay in stances.csv: <code>stance_ungated</code>, "
+            "<code>frames_off_subject</code>). Override with a <code>relevance</code> column in metadata.csv "
+            "(on_topic, ai_general, off_topic).</p>")
+    if not len(off):
+        return head
+    rows = "".join(f"<tr><td>{e(str(r.doc_id))}</td><td>{e(str(r.title or ''))}</td><td>{e(str(r.relevance))}</td>"
+                   f"<td>{float(r.relevance_score):.2f}</td><td>{e(str(r.relevance_source))}</td></tr>"
+                   for r in off.head(200).itertuples())
+    more = f"<p class='muted'>... and {len(off) - 200} more (documents.csv).</p>" if len(off) > 200 else ""
+    return (head + "<table><tr><th>doc_id</th><th>title</th><th>relevance</th><th>P(on topic)</th>"
+            f"<th>label from</th></tr>{rows}</table>{more}")

@@ -1,0 +1,407 @@
+"""Grow the entity gazetteer from what the coders found, scored with grouped cross-validation.
+
+    python -m helpers.entity_learning [--folds 5] [--write] [--final-test]
+
+What is learned from the coded articles (press gold, seeds), into data/lexicons/entities_learned.yml
+(merged by `entities.load_gazetteer`; the researcher's entities.yml always wins):
+
+- **entries**: every coded entity whose name and aliases the gazetteer lacks, with its type by
+  majority over the articles that code it, its aliases, and the number of articles;
+- **ignore**: names that the statistical layer (spaCy's NER after the project's filters and type
+  rules) finds in at least `min_fp` training articles and that coders never coded in any of them
+  (the layer stays for names nobody listed).
+
+Scores: cross-validation grouped by article (what is learned comes from the training folds only),
+the held-out fold scored with the project's reference scorer (helpers.gold_score), beside the
+project's gazetteer alone on the same folds. 95 % bootstrap intervals over articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import sys
+import tempfile
+import time
+import warnings
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from spacy.tokens import Doc
+
+from . import entities as E
+from . import gold_score, paths
+from .training_data import GoldArticle, gold_articles
+
+LEARNED_PATH = paths.LEXICONS_DIR / E.LEARNED_FILE
+log = logging.getLogger("helpers")
+CARD_PATH = Path(__file__).with_name("models") / "entities_card.json"
+FILTER_PATH = Path(__file__).with_name("models") / "entity_filter.joblib"
+USE_FILTER = True
+FILTER_THRESHOLD = 0.25  # keep a model-only name when P(coded) >= this (dropping costs recall: a low cut)
+
+
+# --------------------------------------------------------------------------- learned filter of model-only names
+
+
+def _group_features(doc: Doc, ms: list[Any]) -> dict[str, Any]:
+    """Features of one model-only name in one article (all its mentions)."""
+    canon = str(ms[0].canonical)
+    words = canon.split()
+    f: dict[str, Any] = {"bias": 1.0, "type=" + str(ms[0].type): 1.0, "label=" + str(ms[0].model_label): 1.0,
+                         "n_words=" + str(min(len(words), 4)): 1.0,
+                         "n_mentions=" + str(min(len(ms), 3)): 1.0,
+                         "digit": float(any(c.isdigit() for c in canon)),
+                         "upper": float(canon.isupper() and len(canon) > 1),
+                         "lower_word_inside": float(any(w[:1].islower() for w in words[1:])),
+                         "conj": float(bool(set(w.lower() for w in words) & {"et", "ou", "de", "du", "des"})),
+                         "punct": float(any(c in canon for c in ".[]()/:;")),
+                         "short": float(len(canon) <= 3)}
+    low = canon.lower()
+    f["lower_elsewhere"] = float(len(words) == 1 and re.search(rf"(?<!\w){re.escape(low)}(?!\w)", doc.text) is not None)
+    starts, shorts, pos = 0, 0, []
+    for m in ms:
+        span = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        starts += span[0].is_sent_start or span.start == 0
+        sent = span.sent
+        shorts += len(sent) <= 6
+        pos.append(span[0].pos_)
+    f["all_sent_start"] = float(starts == len(ms))
+    f["all_short_sent"] = float(shorts == len(ms))
+    for p in set(pos):
+        f["pos=" + p] = 1.0
+    if len(words) == 1:
+        f["w=" + E.fold(canon)] = 0.5
+    return f
+
+
+def _model_groups(mentions: list[Any]) -> dict[tuple[str, str], list[Any]]:
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for m in mentions:
+        if m.source == "model" and m.type in E.SCORED_TYPES:
+            groups.setdefault((m.doc_id, m.canonical), []).append(m)
+    return groups
+
+
+@dataclass
+class MentionFilter:
+    """A logistic regression over model-only names: P(coders code this name in this article)."""
+
+    pipeline: Any
+    threshold: float = FILTER_THRESHOLD
+
+    def apply(self, docs: Mapping[str, Doc], mentions: list[Any]) -> list[Any]:
+        """The mentions without the model-only names judged not to be entities."""
+        groups = _model_groups(mentions)
+        if not groups:
+            return mentions
+        keys = list(groups)
+        X = [_group_features(docs[d], groups[(d, c)]) for d, c in keys]
+        p = self.pipeline.predict_proba(X)[:, 1]
+        drop = {k for k, pk in zip(keys, p, strict=True) if pk < self.threshold}
+        return [m for m in mentions if (m.doc_id, m.canonical) not in drop or m.source != "model"]
+
+
+def train_filter(arts: list[GoldArticle], docs: Mapping[str, Doc], gaz: E.Gazetteer, seed: int = 0
+                 ) -> MentionFilter | None:
+    """Learn the filter from the model-only names of these articles (coded or not), None if one class only."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    X, y = [], []
+    for a in arts:
+        if a.doc not in docs or not a.entities:
+            continue
+        gold = _gold_names(a)
+        ms = [m for m in _raw_mentions({a.doc: docs[a.doc]}, gaz)]
+        for (_, canon), group in _model_groups(ms).items():
+            surfaces = {gold_score.fold(canon)} | {gold_score.fold(m.text) for m in group}
+            X.append(_group_features(docs[a.doc], group))
+            y.append(int(bool(surfaces & gold)))
+    if len(set(y)) < 2:
+        return None
+    pipe = Pipeline([("dv", DictVectorizer()), ("clf", LogisticRegression(C=0.5, max_iter=2000, random_state=seed))])
+    pipe.fit(X, y)
+    return MentionFilter(pipe)
+
+
+def _raw_mentions(docs: Mapping[str, Doc], gaz: E.Gazetteer) -> list[Any]:
+    """Mentions as entities_table finds them before the learned filter."""
+    filters = E.load_filters()
+    ms: list[Any] = []
+    for d, doc in docs.items():
+        ms.extend(E.doc_mentions(d, doc, gaz, filters))
+    E._group_model_names(ms)
+    return [m for m in ms if m.source != "model" or E.name_key(m.canonical) not in gaz.ignore]
+
+
+@lru_cache(maxsize=2)
+def load_mention_filter(path: str | None = None) -> MentionFilter | None:
+    """The shipped filter of model-only names, or None when absent or unreadable (logged)."""
+    p = Path(path) if path else FILTER_PATH
+    if not p.exists():
+        return None
+    try:
+        import joblib
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            b = joblib.load(p)
+        return MentionFilter(b["pipeline"], float(b.get("threshold", FILTER_THRESHOLD)))
+    except Exception as exc:  # noqa: BLE001 - a broken file must not stop the entity layer
+        log.warning("entity filter %s unreadable (%s: %s): not used", p, type(exc).__name__, exc)
+        return None
+
+
+@dataclass
+class Learned:
+    """What the coders' entities teach the gazetteer."""
+
+    entries: list[dict[str, Any]] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    filter: MentionFilter | None = None
+
+    def gazetteer(self, base: E.Gazetteer) -> E.Gazetteer:
+        """The base gazetteer with these entries (those whose names it lacks) and this ignore list."""
+        known = {E.name_key(a) for e in base.entries for a in (e.canonical, *e.aliases)}
+        extra = []
+        for d in self.entries:
+            names = [d["canonical"], *d.get("aliases", [])]
+            if {E.name_key(n) for n in names} & known:
+                continue
+            extra.append(E.Entry(canonical=d["canonical"], type=d["type"], aliases=tuple(d.get("aliases", []))))
+        return E.Gazetteer([*base.entries, *extra], ignore=[*base.ignore, *self.ignore])
+
+
+def learn_entries(arts: list[GoldArticle], base: E.Gazetteer) -> list[dict[str, Any]]:
+    """Coded entities the base gazetteer does not know: canonical (most frequent spelling), type by majority,
+    aliases, number of articles."""
+    by_key: dict[str, dict[str, Any]] = {}
+    for a in arts:
+        for ent in a.entities:
+            name = str(ent.get("name", "")).strip()
+            typ = str(ent.get("type", "")).upper()
+            if not name or typ not in E.SCORED_TYPES:
+                continue
+            names = [name, *(str(x).strip() for x in ent.get("aliases", []) or [] if str(x).strip())]
+            if any(base.lookup(n) for n in names):
+                continue
+            key = E.name_key(name)
+            if len(key) < 3:  # one- or two-letter names ("X") would match everywhere: left to the model layer
+                continue
+            d = by_key.setdefault(key, {"spellings": Counter(), "types": Counter(), "aliases": set(), "docs": set()})
+            d["spellings"][name] += 1
+            d["types"][typ] += 1
+            d["aliases"].update(names)
+            d["docs"].add(a.group)
+    out = []
+    for d in by_key.values():
+        canonical = d["spellings"].most_common(1)[0][0]
+        typ = sorted(d["types"].items(), key=lambda kv: (-kv[1], E.SCORED_TYPES.index(kv[0])))[0][0]
+        aliases = sorted({x for x in d["aliases"] if E.fold(x) != E.fold(canonical)})
+        out.append({"canonical": canonical, "type": typ, "aliases": aliases, "n_articles": len(d["docs"]),
+                    "types_coded": dict(d["types"])})
+    return sorted(out, key=lambda d: (-d["n_articles"], d["canonical"]))
+
+
+def _gold_names(a: GoldArticle) -> set[str]:
+    return {gold_score.fold(n) for e in a.entities for n in (e.get("name", ""), *(e.get("aliases") or []))}
+
+
+def learn_ignore(arts: list[GoldArticle], docs: Mapping[str, Doc], gaz: E.Gazetteer, min_fp: int = 2) -> list[str]:
+    """Model-layer names predicted in >= min_fp training articles and coded in none of the articles they occur in."""
+    fp: Counter[str] = Counter()
+    tp: Counter[str] = Counter()
+    spelled: dict[str, str] = {}
+    coded = [a for a in arts if a.entities and a.doc in docs]
+    if not coded:
+        return []
+    mentions = E.scored(E.entities_table({a.doc: docs[a.doc] for a in coded}, gazetteer=gaz, mention_filter=False))
+    for a in coded:
+        gold = _gold_names(a)
+        m = mentions[mentions["doc_id"] == a.doc]
+        for canon, grp in m.groupby("canonical"):
+            surfaces = {gold_score.fold(canon)} | {gold_score.fold(t) for t in grp["text"]}
+            key = E.name_key(canon)
+            spelled.setdefault(key, str(canon))
+            if surfaces & gold:
+                tp[key] += 1
+            elif (grp["source"] == "model").all():
+                fp[key] += 1
+    return sorted(spelled[k] for k, n in fp.items() if n >= min_fp and tp[k] == 0)
+
+
+def learn(arts: list[GoldArticle], docs: Mapping[str, Doc], base: E.Gazetteer, min_fp: int = 2) -> Learned:
+    """Entries and ignore list learned from these articles."""
+    learned = Learned(entries=learn_entries(arts, base))
+    learned.ignore = learn_ignore(arts, docs, learned.gazetteer(base), min_fp=min_fp)
+    if USE_FILTER:  # trained on the base gazetteer's model-only names: with the entries learned from the same
+        # articles, their coded names would no longer be model-only, and the filter would learn to drop them all
+        learned.filter = train_filter(arts, docs, E.Gazetteer(base.entries, ignore=learned.ignore))
+    return learned
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def score_entities(arts: list[GoldArticle], docs: Mapping[str, Doc], gaz: E.Gazetteer,
+                   mention_filter: MentionFilter | None = None) -> list[dict[str, Any]]:
+    """Per article tp, fp, fn of the reference scorer's entity layer with this gazetteer (and filter)."""
+    from .tables import sentences_table
+
+    sub = {a.doc: docs[a.doc] for a in arts if a.doc in docs}
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        sentences_table(sub).to_csv(out / "sentences.csv", index=False)
+        E.entities_table(sub, gazetteer=gaz, mention_filter=mention_filter or False).to_csv(
+            out / "entities.csv", index=False)
+        for a in arts:
+            if a.doc not in sub:
+                continue
+            gold = out / "gold.jsonl"
+            gold.write_text(json.dumps({"doc": a.doc, "sentences": [], "entities": a.entities},
+                                       ensure_ascii=False) + "\n", encoding="utf-8")
+            r = gold_score.score(out, gold)["entities"]
+            rows.append({"doc": a.doc, "source": a.source, "tp": r["tp"], "fp": r["fp"], "fn": r["fn"]})
+    return rows
+
+
+def summarise(rows: list[dict[str, Any]], n_boot: int = 1000, seed: int = 0) -> dict[str, Any]:
+    """Pooled P, R, F1 with a 95 % bootstrap interval of F1 over articles."""
+    if not rows:
+        return {}
+    arr = np.array([[r["tp"], r["fp"], r["fn"]] for r in rows], dtype=float)
+
+    def f1(a: np.ndarray) -> tuple[float, float, float]:
+        return gold_score.prf(*a.sum(axis=0))
+
+    p, r, f = f1(arr)
+    rng = np.random.default_rng(seed)
+    boots = [f1(arr[rng.integers(0, len(arr), len(arr))])[2] for _ in range(n_boot)]
+    return {"p": round(p, 4), "r": round(r, 4),
+            "f1": {"mean": round(f, 4), "ci": [round(float(np.percentile(boots, 2.5)), 4),
+                                                round(float(np.percentile(boots, 97.5)), 4)]},
+            "tp": int(arr[:, 0].sum()), "fp": int(arr[:, 1].sum()), "fn": int(arr[:, 2].sum()), "n_articles": len(arr)}
+
+
+def parse_articles(arts: list[GoldArticle], model: str | None = None) -> dict[str, Doc]:
+    """Clean and parse the articles as the pipeline does (parse cache used)."""
+    from .clean import clean_text
+    from .nlp import DEFAULT_MODEL, parse_texts
+
+    texts = {a.doc: clean_text(a.body).text for a in arts}
+    docs, _ = parse_texts(texts, model or DEFAULT_MODEL, progress=False)
+    return docs
+
+
+def cross_validate(arts: list[GoldArticle], docs: Mapping[str, Doc], n_splits: int = 5, seed: int = 0,
+                   min_fp: int = 2) -> dict[str, Any]:
+    """Grouped CV: learned from the training folds, scored on the held-out fold; beside the base gazetteer."""
+    from sklearn.model_selection import GroupKFold
+
+    base = E.load_gazetteer(learned=False)
+    coded = [a for a in arts if a.entities]
+    k = min(n_splits, len(coded))
+    learned_rows, base_rows, sizes = [], [], []
+    idx = np.arange(len(coded))
+    for tr, te in GroupKFold(n_splits=k).split(idx, idx, idx):
+        train, test = [coded[i] for i in tr], [coded[i] for i in te]
+        lr = learn(train, docs, base, min_fp=min_fp)
+        sizes.append({"entries": len(lr.entries), "ignore": len(lr.ignore)})
+        learned_rows += score_entities(test, docs, lr.gazetteer(base), lr.filter)
+        base_rows += score_entities(test, docs, base)
+    return {"scheme": f"{k}-fold GroupKFold by article over entity-coded articles; learned from training folds only",
+            "learned": summarise(learned_rows, seed=seed), "gazetteer_only": summarise(base_rows, seed=seed),
+            "learned_sizes_per_fold": sizes}
+
+
+def write_learned(learned: Learned, path: Path = LEARNED_PATH, sources: str = "") -> Path:
+    """Write entities_learned.yml (entries with their evidence, then the ignore list)."""
+    header = (
+        "# Entities learned from the coders' annotations (helpers.entity_learning; regenerate, do not edit:\n"
+        "# move an entry to entities.yml to make it yours, which then wins).\n"
+        f"# Learned from: {sources}\n"
+        "# entries: coded names entities.yml lacks (type by majority; n_articles = articles coding it).\n"
+        "# ignore: names the statistical layer finds that coders never coded (left out of the tables).\n")
+    data = {"entities": [{"canonical": d["canonical"], "type": d["type"],
+                          **({"aliases": d["aliases"]} if d["aliases"] else {}),
+                          "notes": f"learned: coded in {d['n_articles']} article(s) {d['types_coded']}"}
+                         for d in learned.entries],
+            "ignore": learned.ignore}
+    path.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110), encoding="utf-8")
+    E.load_gazetteer.cache_clear()
+    return path
+
+
+def run(n_splits: int = 5, seed: int = 0, write: bool = False, final_test: bool = False, min_fp: int = 2,
+        echo=print) -> dict[str, Any]:
+    """Cross-validate; with write, learn from every training article and write entities_learned.yml."""
+    start = time.perf_counter()
+    arts = [a for a in gold_articles(sources=("seeds", "press")) if a.entities]
+    if not arts:
+        raise ValueError("no entity-coded article found")
+    test = gold_articles(sources=("press",), splits=("final_test",)) if final_test else []
+    docs = parse_articles(arts + test)
+    card: dict[str, Any] = {"data": {"n_articles": len(arts), "by_source": dict(Counter(a.source for a in arts)),
+                                     "n_entities": sum(len(a.entities) for a in arts)},
+                            "cv": cross_validate(arts, docs, n_splits=n_splits, seed=seed, min_fp=min_fp),
+                            "min_fp": min_fp, "goal": "entities F1 >= 0.95 on unseen articles"}
+    base = E.load_gazetteer(learned=False)
+    if write or final_test:
+        learned = learn(arts, docs, base, min_fp=min_fp)
+        card["learned"] = {"entries": len(learned.entries), "ignore": len(learned.ignore)}
+        if write:
+            write_learned(learned, sources=", ".join(f"{k} {v}" for k, v in card["data"]["by_source"].items()))
+            if learned.filter is not None:
+                import joblib
+
+                FILTER_PATH.parent.mkdir(parents=True, exist_ok=True)
+                joblib.dump({"pipeline": learned.filter.pipeline, "threshold": learned.filter.threshold},
+                            FILTER_PATH, compress=3)
+                load_mention_filter.cache_clear()
+        if test:
+            card["final_test"] = {"learned": summarise(score_entities(test, docs, learned.gazetteer(base),
+                                                                      learned.filter)),
+                                  "gazetteer_only": summarise(score_entities(test, docs, base))}
+    card["seconds"] = round(time.perf_counter() - start, 1)
+    cv = card["cv"]
+    echo(f"entities: CV F1 learned {cv['learned'].get('f1')} vs gazetteer only {cv['gazetteer_only'].get('f1')}")
+    return card
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--min-fp", type=int, default=2)
+    ap.add_argument("--write", action="store_true", help="write data/lexicons/entities_learned.yml and the card")
+    ap.add_argument("--final-test", action="store_true", help="also score once on the press gold's final_test split")
+    a = ap.parse_args(argv)
+    try:
+        card = run(a.folds, a.seed, a.write, a.final_test, a.min_fp)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if a.write:
+        CARD_PATH.parent.mkdir(parents=True, exist_ok=True)
+        CARD_PATH.write_text(json.dumps(card, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(json.dumps({k: v for k, v in card.items() if k != "cv"}, ensure_ascii=False))
+    print(json.dumps(card["cv"], ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Gazetteer growth from coded entities: learned entries, ignore list, merge by load_gazetteer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import entities as E
+from helpers import entity_learning as EL
+from helpers.training_data import GoldArticle
+
+
+def _art(doc: str, ents: list[dict]) -> GoldArticle:
+    return GoldArticle(doc=doc, source="fixture", body="", sentences=[], entities=ents)
+
+
+def test_learn_entries_takes_unknown_names_with_majority_type() -> None:
+    base = E.load_gazetteer(learned=False)
+    arts = [_art("a", [{"name": "Zyphra Labs", "type": "ORG", "aliases": ["Zyphra"]}, {"name": "Meta", "type": "ORG"}]),
+            _art("b", [{"name": "Zyphra Labs", "type": "ORG"}]),
+            _art("c", [{"name": "Zyphra labs", "type": "PRODUCT"}])]
+    learned = EL.learn_entries(arts, base)
+    assert [d["canonical"] for d in learned] == ["Zyphra Labs"]  # Meta is already in the gazetteer
+    d = learned[0]
+    assert d["type"] == "ORG" and d["n_articles"] == 3 and "Zyphra" in d["aliases"]
+    gaz = EL.Learned(entries=learned).gazetteer(base)
+    found = [(s, e_, entry.canonical) for s, e_, entry, _ in gaz.find("Chez Zyphra, on code.")]
+    assert found == [(5, 11, "Zyphra Labs")]
+
+
+def test_load_gazetteer_merges_the_learned_file(tmp_path: Path) -> None:
+    (tmp_path / "entities.yml").write_text("entities:\n- {canonical: Meta, type: ORG, aliases: [Facebook]}\n",
+                                           encoding="utf-8")
+    EL.write_learned(EL.Learned(entries=[
+        {"canonical": "Zyphra Labs", "type": "ORG", "aliases": [], "n_articles": 2, "types_coded": {"ORG": 2}},
+        {"canonical": "Facebook", "type": "PRODUCT", "aliases": [], "n_articles": 1, "types_coded": {"PRODUCT": 1}}],
+        ignore=["Jean Bidon"]), path=tmp_path / E.LEARNED_FILE, sources="fixture")
+    gaz = E.load_gazetteer(str(tmp_path / "entities.yml"))
+    assert gaz.lookup("Zyphra Labs").type == "ORG"
+    assert gaz.lookup("Facebook").canonical == "Meta"  # the researcher's file wins
+    assert E.name_key("Jean Bidon") in gaz.ignore
+    assert E.load_gazetteer(str(tmp_path / "entities.yml"), learned=False).lookup("Zyphra Labs") is None
+    E.load_gazetteer.cache_clear()
+
+
+def test_ignore_list_drops_a_model_only_name(nlp) -> None:
+    doc = nlp("Hier, Gaspard Trouvetou a présenté le projet à Lyon avec Meta.")
+    plain = E.entities_table({"d": doc})
+    assert "Gaspard Trouvetou" in set(plain["canonical"])
+    base = E.load_gazetteer()
+    gaz = E.Gazetteer(base.entries, ignore=["Gaspard Trouvetou"])
+    table = E.entities_table({"d": doc}, gazetteer=gaz)
+    assert "Gaspard Trouvetou" not in set(table["canonical"]) and "Meta" in set(table["canonical"])
+
+
+def test_learn_ignore_needs_repeated_uncoded_model_names(nlp) -> None:
+    base = E.load_gazetteer(learned=False)
+    texts = {f"d{k}": f"Gaspard Trouvetou parle de Meta à Lyon, jour {k}." for k in range(3)}
+    docs = {d: nlp(t) for d, t in texts.items()}
+    arts = [_art(d, [{"name": "Meta", "type": "ORG"}, {"name": "Lyon", "type": "LOC"}]) for d in texts]
+    assert EL.learn_ignore(arts, docs, base, min_fp=2) == ["Gaspard Trouvetou"]
+    assert EL.learn_ignore(arts[:1], docs, base, min_fp=2) == []
+    rows = EL.score_entities(arts, docs, EL.Learned(ignore=["Gaspard Trouvetou"]).gazetteer(base))
+    s = EL.summarise(rows, n_boot=20)
+    assert s["fp"] == 0 and s["tp"] == 6 and s["f1"]["mean"] == 1.0
+
+
+def test_mention_filter_trains_on_a_tiny_fixture_and_is_deterministic(nlp) -> None:
+    base = E.load_gazetteer(learned=False)
+    texts = {f"d{k}": f"Jeanne Martin a rencontré Gaspard Trouvetou à Lyon, jour {k}. Jeanne Martin a parlé." for k in range(4)}
+    docs = {d: nlp(t) for d, t in texts.items()}
+    arts = [_art(d, [{"name": "Jeanne Martin", "type": "PER"}, {"name": "Lyon", "type": "LOC"}]) for d in texts]
+    f1 = EL.train_filter(arts, docs, base)
+    f2 = EL.train_filter(arts, docs, base)
+    assert f1 is not None and f2 is not None
+    X = [EL._group_features(docs["d0"], g) for g in EL._model_groups(EL._raw_mentions({"d0": docs["d0"]}, base)).values()]
+    assert (f1.pipeline.predict_proba(X) == f2.pipeline.predict_proba(X)).all()
+    groups = EL._model_groups(EL._raw_mentions({"d0": docs["d0"]}, base))
+    p = dict(zip([c for _, c in groups], f1.pipeline.predict_proba(X)[:, 1], strict=True))
+    assert p["Jeanne Martin"] > p["Gaspard Trouvetou"]  # the coded name is the likelier entity
+    strict = EL.MentionFilter(f1.pipeline, threshold=(p["Jeanne Martin"] + p["Gaspard Trouvetou"]) / 2)
+    kept = E.entities_table({"d0": docs["d0"]}, gazetteer=base, mention_filter=strict)
+    assert "Jeanne Martin" in set(kept["canonical"]) and "Gaspard Trouvetou" not in set(kept["canonical"])
+    assert "Lyon" in set(kept["canonical"])  # gazetteer names are never filtered
+
+
+def test_shipped_learned_entities_load_offline() -> None:
+    import pytest
+
+    E.load_gazetteer.cache_clear()
+    if not EL.LEARNED_PATH.exists():
+        pytest.skip("no entities_learned.yml (learned when the press gold exists)")
+    gaz = E.load_gazetteer()
+    assert len(gaz.entries) > len(E.load_gazetteer(learned=False).entries)
+    EL.load_mention_filter.cache_clear()
+    assert EL.load_mention_filter() is not None
