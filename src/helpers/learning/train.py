@@ -22,6 +22,7 @@ from pathlib import Path
 import joblib
 import numpy as np
 
+from .. import paths as project_paths
 from .evaluate import Dataset, build_dataset, cross_validate, fit_models, held_out_scores
 from .features import FEATURE_REVISION, doc_features
 from .gold import GoldArticle, default_gold_files, parse_gold, read_gold
@@ -46,6 +47,14 @@ FIXTURE = [
     "Pour Bruxelles, l'enjeu est aussi celui de la souveraineté face aux géants américains.",
     "La réunion s'est tenue jeudi à Paris.",
 ]
+
+
+def _rel(path) -> str:
+    """A path relative to the project root when it is inside it (cards stay machine-independent)."""
+    try:
+        return Path(path).resolve().relative_to(project_paths.PROJECT_ROOT.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _sha(paths: Sequence[Path]) -> dict[str, str]:
@@ -181,7 +190,7 @@ def train(out_dir: Path = MODELS_DIR, folds: int = 5, repeats: int = 3, seed: in
                             "stance_class_weights": dict(zip(sm.classes_, [round(float(w), 2) for w in sm.weights],
                                                              strict=True)),
                             "frame_thresholds": {k: v[2] for k, v in fm.models.items()}},
-        "training_data": {"files": {n: str(p) for n, p in files}, "sha256": _sha([Path(p) for _, p in files]),
+        "training_data": {"files": {n: _rel(p) for n, p in files}, "sha256": _sha([Path(p) for _, p in files]),
                           "train": sizes, "final_test": _sizes(test_arts) if test_arts else {},
                           "rule": "only articles with split == train are used for cross-validation and training; "
                                   "data/annotations/heldout/ is never read"},
