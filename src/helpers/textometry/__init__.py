@@ -78,6 +78,16 @@ from .remarks import (  # noqa: F401 - re-exported
     overview_remarks,
     vocabulary_remarks,
 )
+from .results import (  # noqa: F401 - re-exported
+    CorpusResults,
+    bounded_frequencies,
+    corpus_results,
+    frequency_matrix,
+    part_term_counts,
+    term_counts,
+    term_totals,
+    write_full_frequencies,
+)
 from .terms import (  # noqa: F401 - re-exported
     _LETTER,
     CONTENT_POS,
@@ -112,6 +122,14 @@ from .units import (  # noqa: F401 - re-exported
 )
 
 __all__ = [
+    "CorpusResults",
+    "bounded_frequencies",
+    "corpus_results",
+    "frequency_matrix",
+    "part_term_counts",
+    "term_counts",
+    "term_totals",
+    "write_full_frequencies",
     "CONTENT_POS",
     "DASHES",
     "KEYNESS_COLUMNS",

@@ -44,11 +44,15 @@ def overview_remarks(documents: pd.DataFrame, diversity: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def vocabulary_remarks(freq: pd.DataFrame, n: int = 5) -> str:
-    """Markdown remarks on the most frequent content terms and how widely they are shared."""
+def vocabulary_remarks(freq: pd.DataFrame, n: int = 5, n_parts: int | None = None) -> str:
+    """Markdown remarks on the most frequent content terms and how widely they are shared.
+
+    freq: term_frequencies() (terms x articles, total, n_parts), or a table of total and n_parts per
+    term (CorpusResults.freq) with n_parts the number of articles.
+    """
     if freq.empty:
         return "_No content word in this corpus._"
-    n_parts = int(freq.shape[1] - 2)
+    n_parts = int(freq.shape[1] - 2) if n_parts is None else int(n_parts)
     top = freq.head(n)
     words = ", ".join(f"**{md_escape(t)}** ({int(r['total'])})" for t, r in top.iterrows())
     lines = [f"- The {len(top)} most frequent content terms: {words}."]
