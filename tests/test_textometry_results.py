@@ -126,3 +126,23 @@ def test_notebook_tables_are_bounded(run_notebook, tmp_path: Path) -> None:
     assert spec.groupby(["part", "direction"]).size().max() <= 2
     assert not (tables / "01_term_frequencies_full.parquet").exists()
     assert "read from the store" in text or "computed from the corpus tables" in text
+
+
+def test_only_the_annotating_textometry_modules_count_in_the_annotation_version(tmp_path: Path) -> None:
+    import shutil
+
+    from helpers import paths, store
+
+    pkg = tmp_path / "helpers"
+    shutil.copytree(Path(store.__file__).parent, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def version(tag: str) -> str:
+        return store._annotation_version(str(paths.LEXICONS_DIR), str(pkg), (tag,))
+
+    base = version("base")
+    with (pkg / "textometry" / "keyness.py").open("a", encoding="utf-8") as f:
+        f.write("\n# a change to the keyness code\n")
+    assert version("keyness edited") == base, "keyness does not change stored rows"
+    with (pkg / "textometry" / "names.py").open("a", encoding="utf-8") as f:
+        f.write("\n# a change to the name candidates\n")
+    assert version("names edited") != base, "the names an article stores do"

@@ -47,8 +47,9 @@ DOCINFO = "docinfo"
 NOT_ANNOTATING = {"viz", "display", "report", "cli", "gold_score", "validation", "export", "coding", "formats",
                   "trends", "outlets", "distributed", "pipeline", "corpus", "clean", "paths", "__main__",
                   "__init__", "templates",
-                  # the textometry modules that only compute corpus-level results from stored tables
-                  "textometry/frequencies", "textometry/keyness", "textometry/kwic", "textometry/collocations",
+                  # the textometry modules that only compute corpus-level results from stored tables (terms and
+                  # names annotate: an article stores its name candidates)
+                  "textometry/units", "textometry/frequencies", "textometry/keyness", "textometry/kwic", "textometry/collocations",
                   "textometry/examples", "textometry/remarks", "textometry/results", "textometry/__init__"}
 MENTION_COLUMNS = ["doc_id", "sent_id", "text", "canonical", "type", "start_char", "end_char", "source",
                    "model_label", "evidence"]

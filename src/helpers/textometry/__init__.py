@@ -1,6 +1,6 @@
 """Textometry: what a corpus says, word by word (notebook 01).
 
-A package: terms (normalisation, stop words, term list), units, frequencies, keyness, kwic,
+A package: terms (normalisation, stop words, term list), names (multi-word names), units, frequencies, keyness, kwic,
 collocations, examples (evidence sentences), remarks (generated commentary) and results (the
 corpus-level results stored once per version of the corpus tables). Every name is re-exported here.
 
@@ -72,6 +72,12 @@ from .kwic import (  # noqa: F401 - re-exported
     kwic_tokens,
     query_patterns,
 )
+from .names import (  # noqa: F401 - re-exported
+    NAME_SEP,
+    name_patterns,
+    name_patterns_from_table,
+    name_patterns_rows,
+)
 from .remarks import (  # noqa: F401 - re-exported
     collocation_remarks,
     keyness_remarks,
@@ -94,6 +100,8 @@ from .terms import (  # noqa: F401 - re-exported
     DASHES,
     TermList,
     _build_trie,
+    _has_letter,
+    _join_surface,
     _read_lines,
     _stop_words_cached,
     _tokenizer,
@@ -105,17 +113,11 @@ from .terms import (  # noqa: F401 - re-exported
 from .units import (  # noqa: F401 - re-exported
     _PARTICIPLE_END,
     _PRESENT_PARTICIPLE,
-    NAME_SEP,
     UNIT_COLUMNS,
     _empty_units,
-    _has_letter,
-    _join_surface,
     content,
     label_map,
     multiword_units,
-    name_patterns,
-    name_patterns_from_table,
-    name_patterns_rows,
     participle_adjective,
     resolve_key,
     units_table,

@@ -156,3 +156,17 @@ def find_matches(texts: Sequence[str], lemmas: Sequence[str], sent_ids: Sequence
         else:
             i += 1
     return out
+
+
+def _has_letter(s: str) -> bool:
+    return bool(_LETTER.search(s))
+
+
+def _join_surface(parts: Sequence[str]) -> str:
+    out = ""
+    for p in parts:
+        if not out or p in DASHES or out[-1] in DASHES or out.endswith("'"):
+            out += p
+        else:
+            out += " " + p
+    return out
