@@ -137,3 +137,15 @@ def show_table(df: pd.DataFrame, max_rows: int = 500, caption: str | None = None
     display(HTML(body))
     if note:
         show_markdown(f"_{note}_")
+
+
+def show_head(df: pd.DataFrame, max_rows: int = 50, full_table_path: str | None = None, what: str = "rows") -> None:
+    """Display at most max_rows rows of a table (index kept) and, when rows were left out, a line saying
+    how many and where the full table is (bounded pages on large corpora)."""
+    from IPython.display import display
+
+    display(df.head(max_rows) if len(df) > max_rows else df)
+    if len(df) > max_rows:
+        path = str(full_table_path or "").replace("`", "")
+        show_markdown(f"_First {max_rows} of {len(df)} {what} shown"
+                      + (f"; the full table is `{path}`._" if path else "._"))

@@ -47,7 +47,11 @@ DOCINFO = "docinfo"
 # Modules whose source does not change any stored row (presentation, scoring, orchestration).
 NOT_ANNOTATING = {"viz", "display", "report", "cli", "gold_score", "validation", "export", "coding", "formats",
                   "trends", "outlets", "distributed", "pipeline", "corpus", "clean", "paths", "__main__",
-                  "__init__", "templates"}
+                  "__init__", "templates",
+                  # the textometry modules that only compute corpus-level results from stored tables (terms and
+                  # names annotate: an article stores its name candidates)
+                  "textometry/units", "textometry/frequencies", "textometry/keyness", "textometry/kwic", "textometry/collocations",
+                  "textometry/examples", "textometry/remarks", "textometry/results", "textometry/__init__"}
 MENTION_COLUMNS = ["doc_id", "sent_id", "text", "canonical", "type", "start_char", "end_char", "source",
                    "model_label", "evidence"]
 NAME_COLUMNS = ["doc_id", "label", "key", "surface"]
@@ -114,7 +118,8 @@ def _annotation_version(lexicons: str, package: str, mtimes: tuple) -> str:  # n
     models = pkg / "models"
     if models.is_dir():
         _hash_files(h, models.rglob("*"), pkg)
-    sources = [p for p in pkg.rglob("*.py") if p.relative_to(pkg).parts[0].removesuffix(".py") not in NOT_ANNOTATING]
+    sources = [p for p in pkg.rglob("*.py") if p.relative_to(pkg).parts[0].removesuffix(".py") not in NOT_ANNOTATING
+               and p.relative_to(pkg).with_suffix("").as_posix() not in NOT_ANNOTATING]
     _hash_files(h, sources, pkg)
     h.update(nlp_mod.PIPELINE_REVISION.encode())
     return h.hexdigest()[:20]
