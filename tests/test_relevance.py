@@ -135,3 +135,18 @@ def test_index_page_lists_off_topic_articles() -> None:
                          "relevance_source": ["model", "model"]})
     html = relevance_section(docs)
     assert "<b>1</b> judged off topic" in html and "b&lt;script&gt;.txt" in html and "a.txt" not in html
+
+
+def test_relevance_chosen_for_every_notebook_through_the_environment(monkeypatch, tmp_path):
+    """`helpers report --relevance all` sets $HELPERS_RELEVANCE; build_corpus (in each notebook) follows it."""
+    from helpers.pipeline import build_corpus
+
+    from .conftest import FIXTURE_CORPUS, TEST_MODEL
+
+    monkeypatch.setenv("HELPERS_RELEVANCE", "all")
+    corpus = build_corpus(FIXTURE_CORPUS, model=TEST_MODEL, cache_dir=tmp_path, progress=False)
+    assert set(corpus.documents["relevance"]) == {"on_topic"}
+    assert set(corpus.documents["relevance_source"]) <= {"parameter (all on topic)", "override"}
+    assert len(corpus.frames) == len(corpus.frames_ungated)
+    explicit = build_corpus(FIXTURE_CORPUS, model=TEST_MODEL, cache_dir=tmp_path, progress=False, relevance="rules")
+    assert set(explicit.documents["relevance_source"]) <= {"rules", "override"}

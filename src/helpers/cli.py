@@ -68,6 +68,8 @@ def _report(args: argparse.Namespace) -> int:
 
     if args.scheduler:  # build_corpus (here and in every notebook) reads it
         os.environ["DASK_SCHEDULER"] = args.scheduler
+    if args.relevance:  # likewise: how articles are judged on topic, in every notebook
+        os.environ["HELPERS_RELEVANCE"] = args.relevance
     try:
         result = run_report(args.corpus_dir, model=args.model, out_dir=args.out, cache_dir=args.cache_dir,
                             coding_file=args.coding_file, second_coding_file=args.second_coding_file)
@@ -238,6 +240,8 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("--coding-file", default=None, help="a hand-coded sample of the corpus: corrected shares")
     rp.add_argument("--second-coding-file", default=None, help="a second coder's file of the same sample")
     rp.add_argument("--scheduler", default=None, help="dask.distributed scheduler address (see export --scheduler)")
+    rp.add_argument("--relevance", default=None, choices=["model", "rules", "all"],
+                    help="how articles are judged on topic in every notebook (see export --relevance; default model)")
     _detector_option(rp)
     rp.set_defaults(func=_report)
     sc = sub.add_parser("score", help="score an export against a gold file (same as shared/eval/score.py)")

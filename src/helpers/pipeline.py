@@ -397,7 +397,7 @@ def run_partitions(partitions: list[list[tuple[str, str]]], model: str, st: stor
 
 def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cache_dir: str | Path | None = None,
                  progress: bool | None = None, name: str | None = None, scheduler: str | None = None,
-                 n_process: int | None = None, relevance: str | Mapping[str, str] = "model") -> Corpus:
+                 n_process: int | None = None, relevance: str | Mapping[str, str] | None = None) -> Corpus:
     """Run load -> clean -> parse -> annotate -> tables on a corpus folder, doing only what is not stored.
 
     Each article not yet in the store (helpers.store) is parsed (unless its parse is cached) and
@@ -406,7 +406,8 @@ def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cac
     files (corpus.tables_dir) that the notebooks read; Docs are loaded only when asked for.
 
     relevance: how articles are judged on topic (helpers.relevance): "model", "rules", "all" (no gating),
-    or a mapping doc_id -> label that overrides the machine (as a `relevance` metadata field does).
+    or a mapping doc_id -> label that overrides the machine (as a `relevance` metadata field does);
+    None: $HELPERS_RELEVANCE (set by `helpers report --relevance`, so every notebook follows it), else "model".
     """
     start = time.perf_counter()
     corpus_dir = Path(corpus_dir)
@@ -470,6 +471,8 @@ def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cac
     docinfo = pd.read_parquet(folder / "docinfo.parquet")
     sentences = pd.read_parquet(folder / "sentences.parquet")
     documents = _documents_table(prepared, order, docinfo, dup_ids, {d: entries[d][0] for d in order})
+    if relevance is None:
+        relevance = os.environ.get("HELPERS_RELEVANCE") or "model"
     documents = _with_relevance(documents, prepared, relevance)
     documents.to_parquet(folder / "documents.parquet", index=False)
     texts_all = {d: prepared[d].cleaned.text for d in order}
