@@ -10,21 +10,15 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from ..learning.features import doc_features
-from ..learning.shipped import shipped_models, vectors_for
+from ..learning.shipped import document_matrix
 
 
 def learned_frame_rows(doc_id: str, doc: Doc) -> list[tuple]:
     """Rows of the frames table for one document (FRAME_COLUMNS order)."""
-    models = shipped_models()
-    assert models is not None, "resolve_detector() chose the learned detector without a model"
-    fm = models["frames"]
-    sf = doc_features(doc)
-    if not sf:
+    built = document_matrix("frames", doc)
+    if built is None:
         return []
-    feats = [f.feats for f in sf]
-    vecs = vectors_for(fm, sf)
-    x = fm.features.transform(feats, vecs)
+    fm, sf, feats, x = built
     preds = fm.predict_x(x, feats)
     pairs = [(k, lab) for k, row in enumerate(preds) for lab, _ in row]
     evidence = fm.evidence_x(x, pairs) if pairs else []

@@ -93,3 +93,18 @@ def vectors_for(model_obj, sf: list) -> np.ndarray:
                       f"{n_vec}: word vectors are ignored (parse with the model's spaCy pipeline)", stacklevel=3)
         return np.zeros((len(sf), n_vec))
     return vecs
+
+
+def document_matrix(layer: str, doc):
+    """For the shipped model of `layer` ("stance" or "frames"): (model, sentence features, their feature
+    dicts, the model's input matrix) of one parsed document; None when it has no sentence."""
+    from .features import doc_features
+
+    models = shipped_models()
+    assert models is not None, "resolve_detector() chose the learned detector without a model"
+    model = models[layer]
+    sf = doc_features(doc)
+    if not sf:
+        return None
+    feats = [f.feats for f in sf]
+    return model, sf, feats, model.features.transform(feats, vectors_for(model, sf))

@@ -12,21 +12,15 @@ from collections.abc import Mapping
 import numpy as np
 from spacy.tokens import Doc
 
-from ..learning.features import doc_features
-from ..learning.shipped import shipped_models, vectors_for
+from ..learning.shipped import document_matrix
 
 
 def learned_rows(doc_id: str, doc: Doc, by_sent: Mapping[tuple[str, int], list[str]]) -> list[tuple]:
     """Rows of the stance table for one document (STANCE_COLUMNS order)."""
-    models = shipped_models()
-    assert models is not None, "resolve_detector() chose the learned detector without a model"
-    sm = models["stance"]
-    sf = doc_features(doc)
-    if not sf:
+    built = document_matrix("stance", doc)
+    if built is None:
         return []
-    feats = [f.feats for f in sf]
-    vecs = vectors_for(sm, sf)
-    x = sm.features.transform(feats, vecs)
+    sm, sf, feats, x = built
     p = sm.proba_x(x)
     pred = np.argmax(p * sm.weights, axis=1)
     labels = [sm.classes_[c] for c in pred]

@@ -23,12 +23,7 @@ def name_patterns(docs: Mapping[str, Doc], labels: Iterable[str] = ("PER", "ORG"
     labels = set(labels)
     found: dict[tuple[str, ...], Counter] = {}
     for doc in docs.values():
-        for ent in doc.ents:
-            if ent.label_ not in labels:
-                continue
-            words = [t for t in ent if t.text not in DASHES and not t.is_space]
-            if len(words) < 2 or not all(t.text[:1].isupper() and _has_letter(t.text) for t in words):
-                continue
+        for ent, words in _name_spans(doc, labels):
             if any(norm(t.text) in stops for t in words):
                 continue
             key = tuple(norm(t.text) for t in words)
@@ -39,17 +34,21 @@ def name_patterns(docs: Mapping[str, Doc], labels: Iterable[str] = ("PER", "ORG"
 NAME_SEP = "\x1f"
 
 
-def name_patterns_rows(doc: Doc, labels: Iterable[str] = ("PER", "ORG", "LOC")) -> list[tuple[str, str, str]]:
-    """The name candidates of one article, as stored rows (label, normalised words joined by NAME_SEP,
-    surface): capitalised entity spans of 2+ words (stop words are filtered when the rows are used)."""
-    labels = set(labels)
-    out = []
+def _name_spans(doc: Doc, labels: set[str]):
+    """(entity, its words) for the capitalised entity spans of 2+ words with one of `labels`."""
     for ent in doc.ents:
         if ent.label_ not in labels:
             continue
         words = [t for t in ent if t.text not in DASHES and not t.is_space]
-        if len(words) < 2 or not all(t.text[:1].isupper() and _has_letter(t.text) for t in words):
-            continue
+        if len(words) >= 2 and all(t.text[:1].isupper() and _has_letter(t.text) for t in words):
+            yield ent, words
+
+
+def name_patterns_rows(doc: Doc, labels: Iterable[str] = ("PER", "ORG", "LOC")) -> list[tuple[str, str, str]]:
+    """The name candidates of one article, as stored rows (label, normalised words joined by NAME_SEP,
+    surface): capitalised entity spans of 2+ words (stop words are filtered when the rows are used)."""
+    out = []
+    for ent, words in _name_spans(doc, set(labels)):
         out.append((ent.label_, NAME_SEP.join(norm(t.text) for t in words), _join_surface([t.text for t in ent])))
     return out
 
