@@ -153,7 +153,8 @@ class Gazetteer:
         found: list[tuple[int, int, Entry, bool]] = []
         pos, n = 0, len(text)
         while pos < n:
-            if not folded[pos].isalnum() or (pos > 0 and _BEFORE_OK.match(folded[pos - 1])):
+            if not folded[pos].isalnum() or (pos > 0 and _BEFORE_OK.match(folded[pos - 1])) or (
+                    pos > 1 and folded[pos - 1] == "-" and folded[pos - 2].isalnum()):  # "OpenLLM-France"
                 pos += 1
                 continue
             best: tuple[int, int, Entry, bool] | None = None
@@ -270,6 +271,12 @@ def load_filters() -> Filters:
 
 
 @lru_cache(maxsize=2)
+def load_org_suffixes() -> set[str]:
+    """Last words that make an organisation's name (entity_context.yml org_suffixes: Ventures, Labs, ...)."""
+    return {fold(w) for w in _read_yaml("entity_context.yml").get("org_suffixes", [])}
+
+
+@lru_cache(maxsize=2)
 def load_context_cues() -> tuple[dict[str, str], set[str]]:
     """(cue lemma -> type, words that may stand between a cue and a name)."""
     d = _read_yaml("entity_context.yml")
@@ -343,6 +350,10 @@ def _strip_span(span: Span, filters: Filters) -> Span | None:
     return doc[start:end] if end > start else None
 
 
+# benchmarks are not entities (CODEBOOK.md section 2): MT-Bench, LiveCodeBench v6, SWE-bench, HumanEval
+_BENCHMARK = re.compile(r"(?<=.)(?:bench|eval)(?:[\s\-]*v?\d[\w.]*)?$")
+
+
 def junk_reason(span: Span, filters: Filters | None = None) -> str:
     """Why a span proposed by the model is not an entity ('' when it is kept)."""
     filters = filters or load_filters()
@@ -354,6 +365,8 @@ def junk_reason(span: Span, filters: Filters | None = None) -> str:
     if any(_is_emoji(c) for c in text):
         return "emoji"
     key = fold(text)
+    if _BENCHMARK.search(key):
+        return "benchmark"
     if key in filters.figures:
         return "figure of speech"
     if key in filters.generic_terms:
@@ -428,8 +441,11 @@ def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
 
 
 def doc_mentions(doc_id: str, doc: Doc, gazetteer: Gazetteer | None = None, filters: Filters | None = None,
-                 use_model: bool = True) -> list[Mention]:
-    """Entity mentions of one document, before corpus-level name grouping (see entities_table)."""
+                 use_model: bool = True, drop_single_surnames: bool = True) -> list[Mention]:
+    """Entity mentions of one document, before corpus-level name grouping (see entities_table).
+
+    drop_single_surnames: drop a one-word model person named once and not resolved to a full name
+    (False when a learned filter decides on them instead)."""
     gaz = gazetteer or load_gazetteer()
     filters = filters or load_filters()
     cues, skip = load_context_cues()
@@ -455,26 +471,35 @@ def doc_mentions(doc_id: str, doc: Doc, gazetteer: Gazetteer | None = None, filt
                 longer = all(span.start_char <= gaz_mentions[k].start_char and gaz_mentions[k].end_char <= span.end_char
                              for k in over) and span.end_char - span.start_char > max(
                     gaz_mentions[k].end_char - gaz_mentions[k].start_char for k in over)
-                keep_model = longer and not junk_reason(span, filters) and (
-                    (label == "PER" and all(gaz_mentions[k].type != "PER" for k in over)
-                     and len(span) >= 2)
-                    or (label == "ORG" and all(gaz_mentions[k].type == "LOC" for k in over)
-                        and span[0].text[:1].isupper()))
-                if not keep_model:
+                forced = ""
+                if longer and not junk_reason(span, filters):
+                    inner = [gaz_mentions[k] for k in over]
+                    if label == "PER" and _person_around(span, inner, cues):
+                        forced = "PER"
+                    elif _organisation_around(span, inner, label, cues):
+                        forced = "ORG"
+                if not forced:
                     for k in over:
                         gaz_mentions[k].source = "gazetteer+model"
                         gaz_mentions[k].model_label = gaz_mentions[k].model_label or ent.label_
                     continue
                 drop_gaz.update(over)
-            if junk_reason(span, filters):
-                continue
-            typ, how = _model_type(span, label, cues, skip)
-            m = Mention(doc_id, span.start_char, span.end_char, span.text, _normal_name(span, typ), typ, "model",
-                        ent.label_)
-            m.evidence = how
-            model_mentions.append(m)
-    mentions = [g for k, g in enumerate(gaz_mentions) if k not in drop_gaz] + model_mentions
-    _resolve_surnames(mentions, gaz)
+            else:
+                forced = ""
+            for part in _split_coordination(span):
+                if junk_reason(part, filters):
+                    continue
+                if forced and part is span:
+                    typ, how = forced, "name-around"
+                else:
+                    typ, how = _model_type(part, label, cues, skip)
+                m = Mention(doc_id, part.start_char, part.end_char, part.text, _normal_name(part, typ), typ, "model",
+                            ent.label_)
+                m.evidence = how
+                model_mentions.append(m)
+    mentions = [g for k, g in enumerate(gaz_mentions) if k not in drop_gaz and not _is_dateline(g, text)]
+    mentions += model_mentions
+    _resolve_surnames(mentions, gaz, drop_single=drop_single_surnames)
     mentions = _drop_bylines(mentions, doc)
     sids = token_sentence_ids(doc)
     for m in mentions:
@@ -485,6 +510,78 @@ def doc_mentions(doc_id: str, doc: Doc, gazetteer: Gazetteer | None = None, filt
     mentions = [m for m in mentions if m.sent_id >= 0]
     mentions.sort(key=lambda m: m.start_char)
     return mentions
+
+
+_MODEL_LINE_WORDS = {"turbo", "mini", "nano", "pro", "max", "flash", "ultra", "instruct", "chat", "base", "sonnet",
+                     "opus", "haiku", "plus", "lite", "preview", "vision", "large", "medium", "small", "omni",
+                     "coder", "zero", "reasoner", "maverick", "scout", "behemoth", "thinking", "code", "next"}
+_COORDINATORS = {"et", "and", "ou", "or"}
+
+
+def _outside_tokens(span: Span, inner: list[Mention]) -> list[Token]:
+    """The tokens of span that no inner (gazetteer) mention covers."""
+    return [t for t in span if not any(m.start_char <= t.idx < m.end_char for m in inner)]
+
+
+def _person_around(span: Span, inner: list[Mention], cues: dict[str, str]) -> bool:
+    """A model person's name around one gazetteer name that is not a person ("Claude Chappe"), but not a
+    model line ("Claude Opus"), two names joined ("Llama de Meta") or a title ("Directeur Général de X")."""
+    if len(span) < 2 or len(inner) != 1 or inner[0].type == "PER":
+        return False
+    rest = [t for t in _outside_tokens(span, inner) if not t.is_punct]
+    return bool(rest) and all(t.is_alpha and t.text[:1].isupper() and fold(t.text) not in _MODEL_LINE_WORDS
+                              and fold(t.lemma_) not in cues and fold(t.text) not in cues for t in rest)
+
+
+def _organisation_around(span: Span, inner: list[Mention], label: str, cues: dict[str, str]) -> bool:
+    """A longer organisation's name around a place or company of the gazetteer: "Banque de France", "ETH Zurich",
+    "Salesforce Ventures", "Université Radboud": the words outside it hold an organisation noun or suffix
+    (entity_context.yml ORG, org_suffixes) or an acronym, and are capitalised."""
+    if not span[0].text[:1].isupper() or any(m.type not in ("LOC", "ORG") for m in inner):
+        return False
+    rest = [t for t in _outside_tokens(span, inner) if not t.is_punct and not t.is_space]
+    if not rest:
+        return False
+    if label == "ORG" and all(m.type == "LOC" for m in inner):
+        return True
+    suffixes = load_org_suffixes()
+    for t in rest:
+        low = fold(t.text)
+        if not t.text[:1].isupper():
+            continue
+        if cues.get(low) == "ORG" or cues.get(fold(t.lemma_)) == "ORG" or low in suffixes:
+            return True
+        letters = [c for c in t.text if c.isalpha()]
+        if len(letters) >= 2 and all(c.isupper() for c in letters) and all(m.type == "LOC" for m in inner):
+            return True
+    return False
+
+
+def _split_coordination(span: Span) -> list[Span]:
+    """A model span naming two entities joined by 'et'/'and' ("Vistra et Constellation") as its two parts;
+    else the span itself."""
+    cut = [t for t in span if fold(t.text) in _COORDINATORS and t.i > span.start and t.i < span.end - 1]
+    if len(cut) != 1:
+        return [span]
+    c = cut[0].i
+    left, right = span.doc[span.start:c], span.doc[c + 1:span.end]
+    if left[0].text[:1].isupper() and right[0].text[:1].isupper() and len(left) <= 4 and len(right) <= 4:
+        return [left, right]
+    return [span]
+
+
+_DATELINE_AFTER = re.compile(r"\s*(?:[—–-]|\(\w)")
+
+
+def _is_dateline(m: Mention, text: str) -> bool:
+    """A place in capitals opening a line before a dash or an agency ("PARIS — ...", "PÉKIN (AFP) -")."""
+    if m.type != "LOC" or m.source == "model":
+        return False
+    line_start = text.rfind("\n", 0, m.start_char) + 1
+    if text[line_start:m.start_char].strip():
+        return False
+    letters = [c for c in m.text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters) and bool(_DATELINE_AFTER.match(text, m.end_char))
 
 
 _TRAILING_VERSION = re.compile(r"^(?P<family>.*?[A-Za-zÀ-ÿ]{3,})[\s\-]?v?\d[\w.,\-]*$")
@@ -532,7 +629,7 @@ def _model_type(span: Span, label: str, cues: dict[str, str], skip: set[str]) ->
     return label, "model"
 
 
-def _resolve_surnames(mentions: list[Mention], gaz: Gazetteer) -> None:
+def _resolve_surnames(mentions: list[Mention], gaz: Gazetteer, drop_single: bool = True) -> None:
     """A one-word model mention equal to the last word of a person's full name in the article is that person.
 
     Unresolved one-word model persons that occur only once are dropped (usually a common word
@@ -549,6 +646,8 @@ def _resolve_surnames(mentions: list[Mention], gaz: Gazetteer) -> None:
         if len(names) == 1:
             m.canonical = next(iter(names))
             m.type, m.evidence = "PER", "surname"
+    if not drop_single:
+        return
     counts = Counter(name_key(m.canonical) for m in mentions)
     mentions[:] = [m for m in mentions
                    if not (m.source == "model" and m.type == "PER" and len(m.canonical.split()) == 1
@@ -630,16 +729,17 @@ def entities_table(docs: Mapping[str, Doc], use_model: bool = True, gazetteer: G
     """
     gaz = gazetteer or load_gazetteer()
     filters = load_filters()
-    mentions: list[Mention] = []
-    for doc_id, doc in docs.items():
-        mentions.extend(doc_mentions(doc_id, doc, gaz, filters, use_model=use_model))
-    _group_model_names(mentions)
-    if gaz.ignore:
-        mentions = [m for m in mentions if m.source != "model" or name_key(m.canonical) not in gaz.ignore]
     if mention_filter is True:
         from .entity_learning import load_mention_filter
 
         mention_filter = load_mention_filter()
+    mentions: list[Mention] = []
+    for doc_id, doc in docs.items():
+        mentions.extend(doc_mentions(doc_id, doc, gaz, filters, use_model=use_model,
+                                     drop_single_surnames=not mention_filter))
+    _group_model_names(mentions)
+    if gaz.ignore:
+        mentions = [m for m in mentions if m.source != "model" or name_key(m.canonical) not in gaz.ignore]
     if mention_filter:
         mentions = mention_filter.apply(docs, mentions)
     rows = [(m.doc_id, m.sent_id, m.text, m.canonical, m.type, m.start_char, m.end_char, m.source, m.model_label)

@@ -46,17 +46,31 @@ log = logging.getLogger("helpers")
 CARD_PATH = Path(__file__).with_name("models") / "entities_card.json"
 FILTER_PATH = Path(__file__).with_name("models") / "entity_filter.joblib"
 USE_FILTER = True
-FILTER_THRESHOLD = 0.25  # keep a model-only name when P(coded) >= this (dropping costs recall: a low cut)
+FILTER_THRESHOLD = 0.5  # keep a model-only name of a scored type when P(coded) >= this (the classifier's own boundary)
 
 
 # --------------------------------------------------------------------------- learned filter of model-only names
 
 
+NONE = "NONE"  # the class of a name coders did not code
+PROMOTE_THRESHOLD = 0.5  # a MISC name becomes an entity when P(coded) >= this
+
+
+def _word_shape(word: str) -> str:
+    shape = re.sub(r"[A-ZÀ-Ý]", "X", word)
+    shape = re.sub(r"[a-zß-ÿ]", "x", shape)
+    shape = re.sub(r"\d", "d", shape)
+    return re.sub(r"(.)\1{2,}", r"\1\1", shape)
+
+
 def _group_features(doc: Doc, ms: list[Any]) -> dict[str, Any]:
-    """Features of one model-only name in one article (all its mentions)."""
+    """Features of one model-only name in one article (all its mentions): the name's form (shape, first and
+    last word, suffix letters, a common word written with a capital), the spaCy labels and the rule type with
+    its evidence, where the mentions stand (sentence or line start, short line, heading) and the words
+    around them (lemmas one and two to the left, one to the right)."""
     canon = str(ms[0].canonical)
     words = canon.split()
-    f: dict[str, Any] = {"bias": 1.0, "type=" + str(ms[0].type): 1.0, "label=" + str(ms[0].model_label): 1.0,
+    f: dict[str, Any] = {"bias": 1.0, "type=" + str(ms[0].type): 1.0,
                          "n_words=" + str(min(len(words), 4)): 1.0,
                          "n_mentions=" + str(min(len(ms), 3)): 1.0,
                          "digit": float(any(c.isdigit() for c in canon)),
@@ -65,9 +79,23 @@ def _group_features(doc: Doc, ms: list[Any]) -> dict[str, Any]:
                          "conj": float(bool(set(w.lower() for w in words) & {"et", "ou", "de", "du", "des"})),
                          "punct": float(any(c in canon for c in ".[]()/:;")),
                          "short": float(len(canon) <= 3)}
+    for m in ms:
+        f["label=" + str(m.model_label)] = 1.0
+        f["evidence=" + str(getattr(m, "evidence", ""))] = 1.0
     low = canon.lower()
     f["lower_elsewhere"] = float(len(words) == 1 and re.search(rf"(?<!\w){re.escape(low)}(?!\w)", doc.text) is not None)
-    starts, shorts, pos = 0, 0, []
+    if words:
+        first, last = E.fold(words[0]), E.fold(words[-1])
+        f["first=" + first] = 0.5
+        f["last=" + last] = 0.5
+        f["suf3=" + last[-3:]] = 1.0
+        f["shape=" + _word_shape(words[-1])] = 1.0
+        lex = doc.vocab[last]
+        f["common_word"] = float(len(words) == 1 and lex.has_vector)
+        f["all_common"] = float(all(doc.vocab[E.fold(w)].has_vector for w in words))
+    starts = shorts = line_starts = headings = 0
+    pos = []
+    text = doc.text
     for m in ms:
         span = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
         if span is None or not len(span):
@@ -75,9 +103,24 @@ def _group_features(doc: Doc, ms: list[Any]) -> dict[str, Any]:
         starts += span[0].is_sent_start or span.start == 0
         sent = span.sent
         shorts += len(sent) <= 6
+        ls = text.rfind("\n", 0, m.start_char) + 1
+        le = text.find("\n", m.end_char)
+        line = text[ls: le if le >= 0 else len(text)].strip()
+        line_starts += not text[ls:m.start_char].strip()
+        headings += bool(line) and line[-1:] not in ".!?»\"" and len(line.split()) <= 12
         pos.append(span[0].pos_)
+        for k, i in (("L1", span.start - 1), ("L2", span.start - 2), ("R1", span.end)):
+            if 0 <= i < len(doc):
+                t = doc[i]
+                f[f"{k}={E.fold(t.lemma_) if t.is_alpha else t.text}"] = 1.0
+            else:
+                f[f"{k}=<edge>"] = 1.0
+    n = max(len(ms), 1)
     f["all_sent_start"] = float(starts == len(ms))
+    f["share_sent_start"] = starts / n
     f["all_short_sent"] = float(shorts == len(ms))
+    f["share_line_start"] = line_starts / n
+    f["share_heading"] = headings / n
     for p in set(pos):
         f["pos=" + p] = 1.0
     if len(words) == 1:
@@ -85,36 +128,67 @@ def _group_features(doc: Doc, ms: list[Any]) -> dict[str, Any]:
     return f
 
 
-def _model_groups(mentions: list[Any]) -> dict[tuple[str, str], list[Any]]:
+def _model_groups(mentions: list[Any], types: tuple[str, ...] = (*E.SCORED_TYPES, "MISC")
+                  ) -> dict[tuple[str, str], list[Any]]:
     groups: dict[tuple[str, str], list[Any]] = {}
     for m in mentions:
-        if m.source == "model" and m.type in E.SCORED_TYPES:
+        if m.source == "model" and m.type in types:
             groups.setdefault((m.doc_id, m.canonical), []).append(m)
     return groups
 
 
 @dataclass
 class MentionFilter:
-    """A logistic regression over model-only names: P(coders code this name in this article)."""
+    """A multinomial logistic regression over model-only names (MISC ones included): P(coders code this name
+    in this article, and as which type). Names of a scored type with P(coded) < threshold are dropped, MISC
+    names with P(coded) >= promote become entities; each kept name takes the most probable type, one per
+    name across the corpus (the probabilities summed over its articles)."""
 
     pipeline: Any
     threshold: float = FILTER_THRESHOLD
+    promote: float = PROMOTE_THRESHOLD
+    retype: bool = True
 
     def apply(self, docs: Mapping[str, Doc], mentions: list[Any]) -> list[Any]:
-        """The mentions without the model-only names judged not to be entities."""
+        """The mentions without the model-only names judged not to be entities, MISC names promoted, types set."""
         groups = _model_groups(mentions)
         if not groups:
             return mentions
         keys = list(groups)
         X = [_group_features(docs[d], groups[(d, c)]) for d, c in keys]
-        p = self.pipeline.predict_proba(X)[:, 1]
-        drop = {k for k, pk in zip(keys, p, strict=True) if pk < self.threshold}
-        return [m for m in mentions if (m.doc_id, m.canonical) not in drop or m.source != "model"]
+        proba = self.pipeline.predict_proba(X)
+        classes = list(self.pipeline.classes_)
+        if NONE not in classes:  # an old two-class filter (0/1)
+            p_keep = proba[:, classes.index(1)]
+            drop = {k for k, pk in zip(keys, p_keep, strict=True) if pk < self.threshold and groups[k][0].type != "MISC"}
+            return [m for m in mentions if m.source != "model" or (m.doc_id, m.canonical) not in drop]
+        types = [c for c in classes if c != NONE]
+        p_keep = 1.0 - proba[:, classes.index(NONE)]
+        drop: set[tuple[str, str]] = set()
+        votes: dict[str, Counter] = {}
+        kept: list[tuple[str, str]] = []
+        for k, pk, row in zip(keys, p_keep, proba, strict=True):
+            misc = groups[k][0].type == "MISC"
+            if (misc and pk < self.promote) or (not misc and pk < self.threshold):
+                if not misc:
+                    drop.add(k)
+                continue
+            kept.append(k)
+            v = votes.setdefault(k[1], Counter())
+            for t in types:
+                v[t] += float(row[classes.index(t)])
+        if self.retype:
+            for k in kept:
+                best = max(votes[k[1]].items(), key=lambda kv: kv[1])[0]
+                for m in groups[k]:
+                    m.type, m.evidence = best, "learned"
+        return [m for m in mentions if m.source != "model" or (m.doc_id, m.canonical) not in drop]
 
 
 def train_filter(arts: list[GoldArticle], docs: Mapping[str, Doc], gaz: E.Gazetteer, seed: int = 0
                  ) -> MentionFilter | None:
-    """Learn the filter from the model-only names of these articles (coded or not), None if one class only."""
+    """Learn the filter from the model-only names of these articles (coded or not), None if one class only.
+    The class of a name is the type the coders gave it in that article, or NONE."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
@@ -123,15 +197,16 @@ def train_filter(arts: list[GoldArticle], docs: Mapping[str, Doc], gaz: E.Gazett
     for a in arts:
         if a.doc not in docs or not a.entities:
             continue
-        gold = _gold_names(a)
+        gold = _gold_types(a)
         ms = [m for m in _raw_mentions({a.doc: docs[a.doc]}, gaz)]
         for (_, canon), group in _model_groups(ms).items():
             surfaces = {gold_score.fold(canon)} | {gold_score.fold(m.text) for m in group}
+            typ = next((gold[x] for x in sorted(surfaces) if x in gold), NONE)
             X.append(_group_features(docs[a.doc], group))
-            y.append(int(bool(surfaces & gold)))
-    if len(set(y)) < 2:
+            y.append(typ)
+    if len(set(y)) < 2 or NONE not in y:
         return None
-    pipe = Pipeline([("dv", DictVectorizer()), ("clf", LogisticRegression(C=0.5, max_iter=2000, random_state=seed))])
+    pipe = Pipeline([("dv", DictVectorizer()), ("clf", LogisticRegression(C=0.5, max_iter=3000, random_state=seed))])
     pipe.fit(X, y)
     return MentionFilter(pipe)
 
@@ -141,7 +216,7 @@ def _raw_mentions(docs: Mapping[str, Doc], gaz: E.Gazetteer) -> list[Any]:
     filters = E.load_filters()
     ms: list[Any] = []
     for d, doc in docs.items():
-        ms.extend(E.doc_mentions(d, doc, gaz, filters))
+        ms.extend(E.doc_mentions(d, doc, gaz, filters, drop_single_surnames=False))
     E._group_model_names(ms)
     return [m for m in ms if m.source != "model" or E.name_key(m.canonical) not in gaz.ignore]
 
@@ -158,7 +233,8 @@ def load_mention_filter(path: str | None = None) -> MentionFilter | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             b = joblib.load(p)
-        return MentionFilter(b["pipeline"], float(b.get("threshold", FILTER_THRESHOLD)))
+        return MentionFilter(b["pipeline"], float(b.get("threshold", FILTER_THRESHOLD)),
+                             float(b.get("promote", PROMOTE_THRESHOLD)))
     except Exception as exc:  # noqa: BLE001 - a broken file must not stop the entity layer
         log.warning("entity filter %s unreadable (%s: %s): not used", p, type(exc).__name__, exc)
         return None
@@ -213,6 +289,16 @@ def learn_entries(arts: list[GoldArticle], base: E.Gazetteer) -> list[dict[str, 
         out.append({"canonical": canonical, "type": typ, "aliases": aliases, "n_articles": len(d["docs"]),
                     "types_coded": dict(d["types"])})
     return sorted(out, key=lambda d: (-d["n_articles"], d["canonical"]))
+
+
+def _gold_types(a: GoldArticle) -> dict[str, str]:
+    """Folded name or alias -> coded type, in one article."""
+    out: dict[str, str] = {}
+    for e in a.entities:
+        typ = str(e.get("type", "")).upper()
+        for n in (e.get("name", ""), *(e.get("aliases") or [])):
+            out.setdefault(gold_score.fold(n), typ)
+    return out
 
 
 def _gold_names(a: GoldArticle) -> set[str]:
@@ -368,7 +454,8 @@ def run(n_splits: int = 5, seed: int = 0, write: bool = False, final_test: bool 
                 import joblib
 
                 FILTER_PATH.parent.mkdir(parents=True, exist_ok=True)
-                joblib.dump({"pipeline": learned.filter.pipeline, "threshold": learned.filter.threshold},
+                joblib.dump({"pipeline": learned.filter.pipeline, "threshold": learned.filter.threshold,
+                             "promote": learned.filter.promote},
                             FILTER_PATH, compress=3)
                 load_mention_filter.cache_clear()
         if test:
