@@ -133,9 +133,9 @@ class Gazetteer:
                 if long_acronym and e.case != "exact":
                     capital = True
                 body = _alias_regex(alias)
-                if e.versions == "required":
+                if e.versions == "required" and alias == e.canonical:
                     body += _VERSION
-                elif e.versions == "optional":
+                elif e.versions:  # an alias of a "required" entry names a model line already ("Mistral Large")
                     body += _VERSION + "?"
                 rx = re.compile(body + r"(?!\w)(?!\.\w)")
                 folded = fold_text(alias)
@@ -626,6 +626,9 @@ def _model_type(span: Span, label: str, cues: dict[str, str], skip: set[str]) ->
             return "PRODUCT", "version"
         if _looks_like_brand(span):
             return "ORG", "brand"
+        last = span[-1]
+        if len(span) >= 2 and last.text[:1].isupper() and fold(last.text) in load_org_suffixes():
+            return "ORG", "suffix"  # Palisade Research, Black Forest Labs, Generative AI Commons
     return label, "model"
 
 
@@ -636,13 +639,17 @@ def _resolve_surnames(mentions: list[Mention], gaz: Gazetteer, drop_single: bool
     taken for a name, e.g. 'Face' in a mistranslated 'Hugging Face').
     """
     full: dict[str, set[str]] = defaultdict(set)
+    given: dict[str, set[str]] = defaultdict(set)
     for m in mentions:
         if m.type == "PER" and len(m.canonical.split()) >= 2:
             full[name_key(m.canonical.split()[-1])].add(m.canonical)
+            given[name_key(m.canonical.split()[0])].add(m.canonical)
     for m in mentions:
         if m.source != "model" or len(m.canonical.split()) != 1:
             continue
         names = full.get(name_key(m.canonical), set())
+        if not names:  # a first name alone ("Mark"), or a Chinese surname written first ("Liang" Wenfeng)
+            names = given.get(name_key(m.canonical), set())
         if len(names) == 1:
             m.canonical = next(iter(names))
             m.type, m.evidence = "PER", "surname"
