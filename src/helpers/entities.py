@@ -158,7 +158,10 @@ class Gazetteer:
                 pos += 1
                 continue
             best: tuple[int, int, Entry, bool] | None = None
-            for pat in self.index.get(folded[pos:pos + 2], ()):
+            pats = self.index.get(folded[pos:pos + 2], ())
+            if folded[pos] in self.index and folded[pos + 1:pos + 2]:  # one-letter aliases ("X") are keyed by one char
+                pats = [*pats, *self.index[folded[pos]]]
+            for pat in pats:
                 m = pat.regex.match(folded, pos)
                 if not m or (best and m.end() <= best[1]):
                     continue
