@@ -353,6 +353,7 @@ def score_entities(arts: list[GoldArticle], docs: Mapping[str, Doc], gaz: E.Gaze
         sentences_table(sub).to_csv(out / "sentences.csv", index=False)
         E.entities_table(sub, gazetteer=gaz, mention_filter=mention_filter or False).to_csv(
             out / "entities.csv", index=False)
+        _, _, _, ents = gold_score.load_export(out)
         for a in arts:
             if a.doc not in sub:
                 continue
@@ -360,8 +361,68 @@ def score_entities(arts: list[GoldArticle], docs: Mapping[str, Doc], gaz: E.Gaze
             gold.write_text(json.dumps({"doc": a.doc, "sentences": [], "entities": a.entities},
                                        ensure_ascii=False) + "\n", encoding="utf-8")
             r = gold_score.score(out, gold)["entities"]
-            rows.append({"doc": a.doc, "source": a.source, "tp": r["tp"], "fp": r["fp"], "fn": r["fn"]})
+            row = {"doc": a.doc, "source": a.source, "tp": r["tp"], "fp": r["fp"], "fn": r["fn"]}
+            row.update(typed_counts(ents.get(gold_score.base(a.doc), {}), a.entities,
+                                    listed=lambda names: any(gaz.lookup(n) for n in names)))
+            rows.append(row)
     return rows
+
+
+def typed_counts(pred: Mapping[str, tuple[str, str, set[str]]], gold: list[dict[str, Any]],
+                 listed: Any = None) -> dict[str, int]:
+    """Per-type counts of one article, matched as the reference scorer matches (a gold entity takes the first
+    predicted name whose folded canonical or surface is one of its names): for each type T, `gold_T` and
+    `hit_T` (gold entities of type T, matched), `pred_T` and `ok_T` (predicted names of type T, matched), and
+    `typed_tp_T` (matched with the same type); pred is gold_score.load_export's entities of the article.
+    listed(names) -> bool: whether the gazetteer lists one of a gold entity's names; with it, `gold_unlisted`
+    and `hit_unlisted` count the coded entities it does not list (what the statistical layer must find)."""
+    c: Counter[str] = Counter()
+    matched: dict[str, str] = {}
+    for ge in gold:
+        names = {gold_score.fold(ge["name"])} | {gold_score.fold(x) for x in ge.get("aliases", [])}
+        gt = str(ge.get("type", "")).upper()
+        c["gold_" + gt] += 1
+        hit = next((k for k, (_, _, surf) in pred.items() if k in names or surf & names), None)
+        unlisted = listed is not None and not listed([ge["name"], *ge.get("aliases", [])])
+        c["gold_unlisted"] += unlisted
+        c["hit_unlisted"] += unlisted and hit is not None
+        if hit is not None:
+            c["hit_" + gt] += 1
+            matched.setdefault(hit, gt)
+            c["typed_tp_" + gt] += (pred[hit][1] or "").upper() == gt
+    for k, (_, typ, _) in pred.items():
+        t = (typ or "").upper()
+        c["pred_" + t] += 1
+        c["ok_" + t] += k in matched
+    return dict(c)
+
+
+def per_type(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per type: precision (predicted names of the type that match a coded entity), recall (coded entities of
+    the type that are found, whatever the predicted type), typed F1 (a match counts only with the same type),
+    and the type accuracy of matched entities."""
+    tot: Counter[str] = Counter()
+    for r in rows:
+        tot.update({k: v for k, v in r.items() if isinstance(v, int) and not isinstance(v, bool)})
+    out: dict[str, Any] = {}
+    for t in E.SCORED_TYPES:
+        p = tot["ok_" + t] / tot["pred_" + t] if tot["pred_" + t] else 0.0
+        r = tot["hit_" + t] / tot["gold_" + t] if tot["gold_" + t] else 0.0
+        tp = tot["typed_tp_" + t]
+        tp_fp_fn = gold_score.prf(tp, tot["pred_" + t] - tp, tot["gold_" + t] - tp)
+        out[t] = {"p": round(p, 4), "r": round(r, 4), "typed_f1": round(tp_fp_fn[2], 4),
+                  "type_accuracy": round(tp / tot["hit_" + t], 4) if tot["hit_" + t] else 0.0,
+                  "gold": tot["gold_" + t], "predicted": tot["pred_" + t]}
+    tp = sum(tot["typed_tp_" + t] for t in E.SCORED_TYPES)
+    n_pred = sum(tot["pred_" + t] for t in E.SCORED_TYPES)
+    n_gold = sum(tot["gold_" + t] for t in E.SCORED_TYPES)
+    out["typed_f1"] = round(gold_score.prf(tp, n_pred - tp, n_gold - tp)[2], 4)
+    hits = sum(tot["hit_" + t] for t in E.SCORED_TYPES)
+    out["type_accuracy"] = round(tp / hits, 4) if hits else 0.0
+    if tot["gold_unlisted"]:
+        out["unlisted"] = {"gold": tot["gold_unlisted"],
+                           "recall": round(tot["hit_unlisted"] / tot["gold_unlisted"], 4)}
+    return out
 
 
 def summarise(rows: list[dict[str, Any]], n_boot: int = 1000, seed: int = 0) -> dict[str, Any]:
@@ -379,7 +440,8 @@ def summarise(rows: list[dict[str, Any]], n_boot: int = 1000, seed: int = 0) -> 
     return {"p": round(p, 4), "r": round(r, 4),
             "f1": {"mean": round(f, 4), "ci": [round(float(np.percentile(boots, 2.5)), 4),
                                                 round(float(np.percentile(boots, 97.5)), 4)]},
-            "tp": int(arr[:, 0].sum()), "fp": int(arr[:, 1].sum()), "fn": int(arr[:, 2].sum()), "n_articles": len(arr)}
+            "tp": int(arr[:, 0].sum()), "fp": int(arr[:, 1].sum()), "fn": int(arr[:, 2].sum()), "n_articles": len(arr),
+            "per_type": per_type(rows)}
 
 
 def parse_articles(arts: list[GoldArticle], model: str | None = None) -> dict[str, Doc]:
