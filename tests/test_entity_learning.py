@@ -75,7 +75,7 @@ def test_mention_filter_trains_on_a_tiny_fixture_and_is_deterministic(nlp) -> No
     X = [EL._group_features(docs["d0"], g) for g in EL._model_groups(EL._raw_mentions({"d0": docs["d0"]}, base)).values()]
     assert (f1.pipeline.predict_proba(X) == f2.pipeline.predict_proba(X)).all()
     groups = EL._model_groups(EL._raw_mentions({"d0": docs["d0"]}, base))
-    p = dict(zip([c for _, c in groups], f1.pipeline.predict_proba(X)[:, 1], strict=True))
+    p = dict(zip([c for _, c in groups], f1.p_coded(X), strict=True))
     assert p["Jeanne Martin"] > p["Gaspard Trouvetou"]  # the coded name is the likelier entity
     strict = EL.MentionFilter(f1.pipeline, threshold=(p["Jeanne Martin"] + p["Gaspard Trouvetou"]) / 2)
     kept = E.entities_table({"d0": docs["d0"]}, gazetteer=base, mention_filter=strict)
@@ -93,3 +93,48 @@ def test_shipped_learned_entities_load_offline() -> None:
     assert len(gaz.entries) > len(E.load_gazetteer(learned=False).entries)
     EL.load_mention_filter.cache_clear()
     assert EL.load_mention_filter() is not None
+
+
+def test_learned_filter_promotes_a_coded_misc_name_and_types_it(nlp) -> None:
+    """A MISC name that coders code as an ORG in the training articles is promoted (with its type) in a new one;
+    a MISC name they never code stays MISC (not scored)."""
+    from spacy.tokens import Span
+
+    def doc_with(text: str, spans: list[tuple[str, str]]):
+        doc = nlp(text)
+        ents = []
+        for surface, label in spans:
+            st = text.index(surface)
+            sp = doc.char_span(st, st + len(surface), alignment_mode="expand")
+            ents.append(Span(doc, sp.start, sp.end, label=label))
+        doc.ents = ents
+        return doc
+
+    base = E.load_gazetteer(learned=False)
+    train_docs, arts = {}, []
+    for k, (org, law) in enumerate([("Zorblax Labs", "Loi Truc"), ("Quantix Labs", "Loi Machin"),
+                                    ("Fermix Labs", "Loi Bidule"), ("Vortex Labs", "Loi Chose")]):
+        d = f"t{k}"
+        train_docs[d] = doc_with(f"La société {org} critique la {law} votée hier.", [(org, "MISC"), (law, "MISC")])
+        arts.append(_art(d, [{"name": org, "type": "ORG"}]))
+    flt = EL.train_filter(arts, train_docs, base)
+    assert flt is not None and EL.NONE in flt.pipeline.classes_
+    new = {"n": doc_with("La société Plumex Labs critique la Loi Dupont votée hier.",
+                         [("Plumex Labs", "MISC"), ("Loi Dupont", "MISC")])}
+    df = E.entities_table(new, gazetteer=base, mention_filter=flt)
+    types = dict(zip(df["canonical"], df["type"], strict=True))
+    assert types.get("Plumex Labs") == "ORG" and types.get("Loi Dupont") == "MISC"
+
+
+def test_typed_counts_follow_the_reference_scorer() -> None:
+    pred = {"meta": ("Meta", "ORG", {"meta", "facebook"}), "llama": ("Llama", "ORG", {"llama 3"}),
+            "paris": ("Paris", "LOC", {"paris"})}
+    gold = [{"name": "Meta", "type": "ORG", "aliases": ["Facebook"]}, {"name": "Llama", "type": "PRODUCT"},
+            {"name": "Jeanne Martin", "type": "PER"}]
+    c = EL.typed_counts(pred, gold, listed=lambda names: "Meta" in names)
+    assert c["gold_ORG"] == 1 and c["hit_ORG"] == 1 and c["typed_tp_ORG"] == 1
+    assert c["hit_PRODUCT"] == 1 and c.get("typed_tp_PRODUCT", 0) == 0  # found, but typed ORG
+    assert c["pred_LOC"] == 1 and c.get("ok_LOC", 0) == 0 and c["pred_ORG"] == 2 and c["ok_ORG"] == 2
+    assert c["gold_unlisted"] == 2 and c["hit_unlisted"] == 1
+    t = EL.per_type([{**c, "tp": 2, "fp": 1, "fn": 1}])
+    assert t["PRODUCT"]["r"] == 1.0 and t["PRODUCT"]["type_accuracy"] == 0.0 and t["unlisted"]["recall"] == 0.5

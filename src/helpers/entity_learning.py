@@ -149,6 +149,12 @@ class MentionFilter:
     promote: float = PROMOTE_THRESHOLD
     retype: bool = True
 
+    def p_coded(self, X: list[dict[str, Any]]) -> np.ndarray:
+        """P(coders code the name) for feature dicts (1 - P(NONE); a two-class filter's P(1))."""
+        proba = self.pipeline.predict_proba(X)
+        classes = list(self.pipeline.classes_)
+        return 1.0 - proba[:, classes.index(NONE)] if NONE in classes else proba[:, classes.index(1)]
+
     def apply(self, docs: Mapping[str, Doc], mentions: list[Any]) -> list[Any]:
         """The mentions without the model-only names judged not to be entities, MISC names promoted, types set."""
         groups = _model_groups(mentions)
