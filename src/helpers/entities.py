@@ -344,6 +344,11 @@ def _strip_span(span: Span, filters: Filters) -> Span | None:
                 or t.pos_ in ("DET", "ADP") and t.text[:1].islower():
             start += 1
             continue
+        # a lower-case common word before a capitalised name ("région Provence-Alpes-Côte d'Azur")
+        if t.is_alpha and t.is_lower and t.pos_ in ("NOUN", "ADJ") and any(
+                x.text[:1].isupper() for x in doc[start + 1:end]):
+            start += 1
+            continue
         break
     while end > start:
         t = doc[end - 1]
@@ -625,14 +630,14 @@ def _model_type(span: Span, label: str, cues: dict[str, str], skip: set[str]) ->
     letters = [c for c in span.text if c.isalpha()]
     if label == "PER" and len(span) == 1 and letters and all(c.isupper() for c in letters) and len(letters) >= 2:
         return "ORG", "acronym"
+    last = span[-1]
+    if label != "PER" and len(span) >= 2 and last.text[:1].isupper() and fold(last.text) in load_org_suffixes():
+        return "ORG", "suffix"  # Palisade Research, Black Forest Labs, Surge AI (the model says MISC or LOC)
     if label == "MISC":
         if any(c.isdigit() for c in span.text):
             return "PRODUCT", "version"
         if _looks_like_brand(span):
             return "ORG", "brand"
-        last = span[-1]
-        if len(span) >= 2 and last.text[:1].isupper() and fold(last.text) in load_org_suffixes():
-            return "ORG", "suffix"  # Palisade Research, Black Forest Labs, Generative AI Commons
     return label, "model"
 
 
