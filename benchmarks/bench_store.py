@@ -72,14 +72,14 @@ def note(rows: list, name: str, secs: float, rss: float, text: str) -> None:
 CPU: list[float] = []  # CPU seconds (user + system) of each step's process tree, in the order of the steps
 
 
-def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+def run(cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[float, float, str]:
     """Run cmd; return (wall seconds, peak RSS of its process tree in MB, stdout); the CPU seconds of
     the tree (resource.getrusage of the waited-for children) are appended to CPU."""
     import resource
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
     peak = 0
     ps = psutil.Process(proc.pid)
     out_chunks: list[str] = []
