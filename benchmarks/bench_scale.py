@@ -67,6 +67,8 @@ def build_corpus_of(source: Path, dest: Path, n: int) -> int:
                    and p.name.lower() != "readme.md" and p.suffix == ".txt")
     if n <= len(files):
         return B.link_corpus(source, dest, n)
+    if not files:
+        raise SystemExit(f"{source}: no .txt article files (give --corpus)")
     B.link_corpus(source, dest, None)
     made, k = len(files), 0
     while made < n:

@@ -34,7 +34,9 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
-PRESS = ROOT.parent / "shared" / "press"
+# ../shared/press from the main checkout; a worktree (/work/wt/NAME) is one level deeper
+PRESS = next((p for p in (ROOT.parent / "shared" / "press", ROOT.parent.parent / "shared" / "press") if p.is_dir()),
+             ROOT.parent / "shared" / "press")
 NEW_ARTICLE = ("TITLE: Un article ajouté\nDATE: 2026-01-15\n\nMistral AI publie un nouveau modèle aux poids ouverts. "
                "Les chercheurs saluent cette transparence, mais certains élus craignent des usages malveillants.\n"
                "« Le code ouvert permet à chacun de vérifier », affirme une chercheuse de l'Inria.\n")
