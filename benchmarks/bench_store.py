@@ -34,7 +34,9 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
-PRESS = ROOT.parent / "shared" / "press"
+# ../shared/press from the main checkout; a worktree (/work/wt/NAME) is one level deeper
+PRESS = next((p for p in (ROOT.parent / "shared" / "press", ROOT.parent.parent / "shared" / "press") if p.is_dir()),
+             ROOT.parent / "shared" / "press")
 NEW_ARTICLE = ("TITLE: Un article ajouté\nDATE: 2026-01-15\n\nMistral AI publie un nouveau modèle aux poids ouverts. "
                "Les chercheurs saluent cette transparence, mais certains élus craignent des usages malveillants.\n"
                "« Le code ouvert permet à chacun de vérifier », affirme une chercheuse de l'Inria.\n")
@@ -72,14 +74,14 @@ def note(rows: list, name: str, secs: float, rss: float, text: str) -> None:
 CPU: list[float] = []  # CPU seconds (user + system) of each step's process tree, in the order of the steps
 
 
-def run(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+def run(cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> tuple[float, float, str]:
     """Run cmd; return (wall seconds, peak RSS of its process tree in MB, stdout); the CPU seconds of
     the tree (resource.getrusage of the waited-for children) are appended to CPU."""
     import resource
 
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=cwd)
     peak = 0
     ps = psutil.Process(proc.pid)
     out_chunks: list[str] = []

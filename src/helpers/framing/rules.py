@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -59,6 +60,22 @@ def token_keys(tok: Token) -> frozenset[str]:
     démocratisé), its exact spelling ("=" prefix), and lemma/POS ("pouvoir/NOUN").
     """
     return _token_keys(tok.text, tok.lemma_, tok.pos_)
+
+
+_DOC_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# doc -> (len(doc), the token keys lists it was labelled with (equal lists), {(start, end): [(lexicon, hits)]})
+_LABELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def doc_token_keys(doc: Doc) -> list[frozenset[str]]:
+    """token_keys of every token of a document, computed once while the Doc lives (frames, devices and the
+    learned detectors' features all need them)."""
+    hit = _DOC_KEYS.get(doc)
+    if hit is not None and hit[0] == len(doc):
+        return hit[1]
+    keys = [token_keys(t) for t in doc]
+    _DOC_KEYS[doc] = (len(doc), keys)
+    return keys
 
 
 @lru_cache(maxsize=1 << 17)
@@ -208,7 +225,29 @@ class Hit:
 
 
 def label_sentence(doc: Doc, span: Span, keys: Sequence[frozenset[str]], lex: Lexicon) -> list[Hit]:
-    """The labels of one sentence according to a lexicon (see the module docstring)."""
+    """The labels of one sentence according to a lexicon (see the module docstring).
+
+    Memoised while the Doc lives, per (sentence, lexicon), for the same token keys: the rule frames table and
+    the learned detectors' features label the same sentences with the same lexicon (treat the hits as read-only).
+    """
+    memo = _LABELS.get(doc)
+    if memo is None or memo[0] != len(doc):
+        memo = _LABELS[doc] = (len(doc), [keys], {})
+    elif not any(k is keys for k in memo[1]):
+        if memo[1][0] != keys:  # other keys: start over with them
+            memo = _LABELS[doc] = (len(doc), [keys], {})
+        else:  # an equal list (the learned features' own): compared once, then known by identity
+            memo[1].append(keys)
+    done = memo[2].setdefault((span.start, span.end), [])
+    for known, hits in done:
+        if known is lex:
+            return hits
+    hits = _label_sentence(doc, span, keys, lex)
+    done.append((lex, hits))
+    return hits
+
+
+def _label_sentence(doc: Doc, span: Span, keys: Sequence[frozenset[str]], lex: Lexicon) -> list[Hit]:
     matches = find_cues(lex, keys, span.start, span.end)
     if not matches:
         return []
@@ -295,7 +334,7 @@ def _label_table(docs: Mapping[str, Doc], lex: Lexicon, label_col: str, columns:
     for doc_id, doc in docs.items():
         if not _is_french(doc):
             continue
-        keys = [token_keys(t) for t in doc]
+        keys = doc_token_keys(doc)
         prev: list[Hit] = []
         for sid, span in iter_sentences(doc):
             hits = label_sentence(doc, span, keys, lex)
