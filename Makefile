@@ -26,8 +26,8 @@ $(STAMP): pyproject.toml requirements.lock
 
 setup: $(STAMP) ## create .venv and install the pinned dependencies, the spaCy models and the package
 
-report: $(STAMP) ## run the main job: every notebook on CORPUS, rendered to HTML under reports/<corpus name>/ (CODING=coded.csv corrects the shares; RELEVANCE=all keeps off-topic articles)
-	$(BIN)/python -m helpers report $(CORPUS) --model $(MODEL) --out $(OUT) $(if $(CODING),--coding-file $(CODING)) $(if $(RELEVANCE),--relevance $(RELEVANCE))
+report: $(STAMP) ## run the main job: every notebook on CORPUS, rendered to HTML under reports/<corpus name>/ (CODING=coded.csv corrects the shares; RELEVANCE=all keeps off-topic articles; FORCE=1 re-runs notebooks that are up to date)
+	$(BIN)/python -m helpers report $(CORPUS) --model $(MODEL) --out $(OUT) $(if $(CODING),--coding-file $(CODING)) $(if $(RELEVANCE),--relevance $(RELEVANCE)) $(if $(FORCE),--force)
 
 export: $(STAMP) ## export the tables of CORPUS as CSV to $(OUT)/tables
 	$(BIN)/python -m helpers export $(CORPUS) $(OUT)/tables --model $(MODEL)

@@ -72,7 +72,8 @@ def _report(args: argparse.Namespace) -> int:
         os.environ["HELPERS_RELEVANCE"] = args.relevance
     try:
         result = run_report(args.corpus_dir, model=args.model, out_dir=args.out, cache_dir=args.cache_dir,
-                            coding_file=args.coding_file, second_coding_file=args.second_coding_file)
+                            coding_file=args.coding_file, second_coding_file=args.second_coding_file,
+                            force=args.force, jobs=args.jobs)
     except (FileNotFoundError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -242,6 +243,10 @@ def main(argv: list[str] | None = None) -> int:
     rp.add_argument("--scheduler", default=None, help="dask.distributed scheduler address (see export --scheduler)")
     rp.add_argument("--relevance", default=None, choices=["model", "rules", "all"],
                     help="how articles are judged on topic in every notebook (see export --relevance; default model)")
+    rp.add_argument("--force", action="store_true",
+                    help="run every notebook, even those whose inputs are unchanged since their last pages")
+    rp.add_argument("--jobs", type=int, default=None,
+                    help="notebooks run at once (default: $HELPERS_REPORT_JOBS, else the CPUs, at most 2)")
     _detector_option(rp)
     rp.set_defaults(func=_report)
     sc = sub.add_parser("score", help="score an export against a gold file (same as shared/eval/score.py)")

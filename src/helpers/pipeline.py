@@ -474,13 +474,23 @@ def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cac
     if relevance is None:
         relevance = os.environ.get("HELPERS_RELEVANCE") or "model"
     documents = _with_relevance(documents, prepared, relevance)
-    documents.to_parquet(folder / "documents.parquet", index=False)
+    _write_if_changed(folder / "documents.parquet", store.parquet_bytes(documents))
     texts_all = {d: prepared[d].cleaned.text for d in order}
     docs = LazyDocs({d: entries[d] for d in order}, texts_all, parse_cache)
     return Corpus(name=name, corpus_dir=corpus_dir, model=model,
                   articles={d: prepared[d] for d in order}, docs=docs, documents=documents, sentences=sentences,
                   problems=problems, duplicates=duplicates, parse_stats=stats, n_files=n_files,
                   seconds=time.perf_counter() - start, tables_dir=folder)
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """Write atomically, and only when the bytes differ: notebooks running at once read this file."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    store.atomic_write_bytes(path, data)
 
 
 def assemble_tables(folder: Path, order: list[str], located: dict[str, tuple[store.Store, str]],

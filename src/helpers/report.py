@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
+from . import report_steps as steps
 from .nlp import DEFAULT_MODEL
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -45,6 +46,9 @@ class NotebookRun:
     error: str = ""
     html: str = ""
     html_nocode: str = ""
+    up_to_date: bool = False  # not run: its inputs are those of its last pages (helpers.report_steps)
+    why: str = ""  # why it ran (first run, forced, which inputs changed), or when it last ran
+    usage: dict = field(default_factory=dict)  # the kernel's max_rss_mb and cpu_s
 
 
 @dataclass
@@ -85,25 +89,174 @@ def render_html(nb_path: Path, out_html: Path, exclude_code: bool = False) -> Pa
     return out_html
 
 
-def run_notebook(nb_path: Path, out_nb: Path, params: dict[str, object], cwd: Path | None = None) -> None:
-    """Execute one notebook with papermill (raises papermill's PapermillExecutionError on failure)."""
+RESOURCE_TAG = "helpers-resources"
+# appended to the executed copy (never to the notebook file), removed before rendering: the kernel's own
+# peak RSS and CPU time (its worker processes included), for run.json and the benchmarks
+# (VmHWM, the peak of the kernel's own memory: ru_maxrss would count the report process it was forked from)
+RESOURCE_CELL = """import json as _json, re as _re, resource as _res
+_s, _c = _res.getrusage(_res.RUSAGE_SELF), _res.getrusage(_res.RUSAGE_CHILDREN)
+try:
+    _own = int(_re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
+except (OSError, AttributeError):
+    _own = _s.ru_maxrss
+print("HELPERS_RESOURCES", _json.dumps({"max_rss_mb": round(max(_own, _c.ru_maxrss) / 1024, 1),
+      "cpu_s": round(_s.ru_utime + _s.ru_stime + _c.ru_utime + _c.ru_stime, 2)}))"""
+
+
+def run_notebook(nb_path: Path, out_nb: Path, params: dict[str, object], cwd: Path | None = None) -> dict:
+    """Execute one notebook with papermill (raises papermill's PapermillExecutionError on failure).
+
+    Returns the kernel's peak RSS (MB) and CPU seconds, measured by a cell appended to the executed
+    copy and taken out of the saved notebook (the notebook file is not touched)."""
     import logging
 
+    import nbformat
     import papermill as pm
 
     logging.getLogger("papermill").setLevel(logging.WARNING)
-    pm.execute_notebook(str(nb_path), str(out_nb), parameters=params, cwd=str(cwd or nb_path.parent),
-                        kernel_name="python3", progress_bar=False, log_output=False)
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(RESOURCE_CELL, metadata={"tags": [RESOURCE_TAG]}))
+    try:
+        pm.execute_notebook(nb, str(out_nb), parameters=params, cwd=str(cwd or nb_path.parent),
+                            kernel_name="python3", progress_bar=False, log_output=False)
+    finally:
+        usage = _strip_resource_cell(out_nb)
+    return usage
+
+
+def _strip_resource_cell(out_nb: Path) -> dict:
+    """Remove the resource cell from an executed notebook; return what it printed ({} if it did not run)."""
+    import nbformat
+
+    if not out_nb.exists():
+        return {}
+    nb = nbformat.read(out_nb, as_version=4)
+    usage: dict = {}
+    kept = []
+    for cell in nb.cells:
+        if RESOURCE_TAG in cell.get("metadata", {}).get("tags", []):
+            for out in cell.get("outputs", []):
+                for line in str(out.get("text", "")).splitlines():
+                    if line.startswith("HELPERS_RESOURCES "):
+                        try:
+                            usage = json.loads(line.split(" ", 1)[1])
+                        except ValueError:
+                            pass
+            continue
+        kept.append(cell)
+    nb.cells = kept
+    nbformat.write(nb, out_nb)
+    return usage
+
+
+def default_jobs() -> int:
+    """Notebooks run at once: $HELPERS_REPORT_JOBS, else the number of CPUs, at most 2."""
+    env = os.environ.get("HELPERS_REPORT_JOBS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+# A notebook that reads what another one stores waits for it when both run (06 reads the units that 01
+# computes and stores; opened alone, 06 computes them itself).
+AFTER = {"06_trends": ("01_corpus_overview",)}
+MEMORY_GUESS_MB = 3000.0  # a notebook's peak RSS before it has been measured once
+MEMORY_MARGIN_MB = 1500.0
+
+
+def _memory_allows(expected_mb: float) -> bool:
+    """True when the machine has room for one more kernel of this size (psutil's available memory)."""
+    try:
+        import psutil
+
+        return psutil.virtual_memory().available / 2**20 > expected_mb + MEMORY_MARGIN_MB
+    except Exception:  # noqa: BLE001 - no psutil: one more kernel is allowed
+        return True
+
+
+@dataclass
+class _Task:
+    nb: Path
+    params: dict[str, object]
+    inputs: steps.StepInputs
+    why: str
+    expected_mb: float
+
+
+def _execute(task: _Task, out_dir: Path) -> NotebookRun:
+    """Run one notebook and render its two pages; record the step when it succeeded."""
+    nb = task.nb
+    t = time.perf_counter()
+    out_nb = out_dir / "notebooks" / nb.name
+    run = NotebookRun(name=nb.stem, seconds=0.0, ok=True, why=task.why)
+    steps.forget_step(out_dir, nb.stem)  # until it has succeeded again
+    try:
+        run.usage = run_notebook(nb, out_nb, task.params, cwd=nb.parent)
+    except Exception as exc:  # noqa: BLE001 - report the failure, render what ran, go on
+        run.ok = False
+        run.error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
+    if out_nb.exists():
+        run.html = render_html(out_nb, out_dir / f"{nb.stem}.html").name
+        run.html_nocode = render_html(out_nb, out_dir / f"{nb.stem}.nocode.html", exclude_code=True).name
+    run.seconds = time.perf_counter() - t
+    if run.ok and run.html:
+        figures = sorted(f"figures/{p.name}" for p in (out_dir / "figures").glob(f"{nb.stem[:3]}*.png"))
+        steps.write_step(out_dir, nb.stem, task.inputs, seconds=round(run.seconds, 1), usage=run.usage,
+                         pages=[run.html, run.html_nocode, f"notebooks/{nb.name}"], figures=figures)
+    return run
+
+
+def run_notebooks(tasks: list[_Task], out_dir: Path, jobs: int, echo=print) -> dict[str, NotebookRun]:
+    """Run the tasks in order, up to `jobs` at once while memory allows; a task waits for those of
+    AFTER that run too."""
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    jobs = max(1, jobs)
+    pending = list(tasks)
+    names = {t.nb.stem for t in tasks}
+    done: dict[str, NotebookRun] = {}
+    running: dict = {}
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        while pending or running:
+            for task in list(pending):
+                if len(running) >= jobs:
+                    break
+                if any(d in names and d not in done for d in AFTER.get(task.nb.stem, ())):
+                    continue
+                if running and not _memory_allows(task.expected_mb):
+                    break
+                pending.remove(task)
+                echo(f"[report] running {task.nb.stem} ({task.why}) ...")
+                running[pool.submit(_execute, task, out_dir)] = task
+            if not running:  # every pending task waits for one that is not pending: run the first anyway
+                task = pending.pop(0)
+                running[pool.submit(_execute, task, out_dir)] = task
+            finished, _ = wait(list(running), timeout=5.0 if pending else None, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                running.pop(fut)
+                run = fut.result()
+                done[run.name] = run
+                use = run.usage or {}
+                extra = (f", kernel CPU {use['cpu_s']:.0f} s, peak RSS {use['max_rss_mb']:.0f} MB"
+                         if "cpu_s" in use and "max_rss_mb" in use else "")
+                echo(f"[report] {run.name}: {'ok' if run.ok else 'FAILED ' + run.error} in {run.seconds:.1f} s{extra}")
+    return done
 
 
 def run_report(corpus_dir: str | Path, model: str = DEFAULT_MODEL, out_dir: str | Path | None = None,
                notebooks: list[Path] | None = None, cache_dir: str | Path | None = None,
                echo=print, coding_file: str | Path | None = None,
-               second_coding_file: str | Path | None = None) -> ReportResult:
+               second_coding_file: str | Path | None = None, force: bool = False,
+               jobs: int | None = None) -> ReportResult:
     """Parse the corpus (cache first), export its tables, run every notebook, render HTML and the index.
 
     coding_file (and second_coding_file): a hand-coded sample of the corpus (helpers.coding), passed to
-    the notebooks that take it and used on the index page for corrected shares."""
+    the notebooks that take it and used on the index page for corrected shares.
+
+    A notebook whose declared inputs (helpers.report_steps: the notebook, its parameters, the corpus's
+    stored tables, the helpers code, the lexicons and annotations) are those of its last rendered pages
+    is not run again ("up to date"; force=True runs them all). Up to `jobs` notebooks (default
+    default_jobs()) run at once when memory allows."""
     from .export import ExportError, export_corpus
     from .pipeline import build_corpus
 
@@ -131,24 +284,26 @@ def run_report(corpus_dir: str | Path, model: str = DEFAULT_MODEL, out_dir: str 
         echo(f"[report] export incomplete: {exc}")
     echo(f"[report] parsed and exported in {time.perf_counter() - t:.1f} s")
 
-    for nb in (list_notebooks() if notebooks is None else notebooks):
-        echo(f"[report] running {nb.stem} ...")
-        t = time.perf_counter()
-        out_nb = out_dir / "notebooks" / nb.name
-        run = NotebookRun(name=nb.stem, seconds=0.0, ok=True)
-        try:
-            params = {"corpus_dir": str(corpus_dir), "model": model, "output_dir": str(out_dir)}
-            params.update(_coding_params(nb, coding_file, second_coding_file))
-            run_notebook(nb, out_nb, params, cwd=nb.parent)
-        except Exception as exc:  # noqa: BLE001 - report the failure, render what ran, go on
-            run.ok = False
-            run.error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}"
-        if out_nb.exists():
-            run.html = render_html(out_nb, out_dir / f"{nb.stem}.html").name
-            run.html_nocode = render_html(out_nb, out_dir / f"{nb.stem}.nocode.html", exclude_code=True).name
-        run.seconds = time.perf_counter() - t
-        result.runs.append(run)
-        echo(f"[report] {nb.stem}: {'ok' if run.ok else 'FAILED ' + run.error} in {run.seconds:.1f} s")
+    tasks: list[_Task] = []
+    fresh: dict[str, NotebookRun] = {}
+    order = list_notebooks() if notebooks is None else notebooks
+    for nb in order:
+        params = {"corpus_dir": str(corpus_dir), "model": model, "output_dir": str(out_dir)}
+        params.update(_coding_params(nb, coding_file, second_coding_file))
+        inputs = steps.notebook_inputs(nb, params, corpus.tables_dir)
+        pages = [f"{nb.stem}.html", f"{nb.stem}.nocode.html", f"notebooks/{nb.name}"]
+        ok, why = (False, "forced") if force else steps.up_to_date(out_dir, nb.stem, inputs, pages)
+        rec = steps.read_step(out_dir, nb.stem) or {}
+        if ok:
+            fresh[nb.stem] = NotebookRun(name=nb.stem, seconds=float(rec.get("seconds", 0.0)), ok=True,
+                                         html=pages[0], html_nocode=pages[1], up_to_date=True, why=why,
+                                         usage=rec.get("usage", {}))
+            echo(f"[report] {nb.stem}: up to date (inputs unchanged since {why}; --force re-runs it)")
+            continue
+        expected = float((rec.get("usage") or {}).get("max_rss_mb", MEMORY_GUESS_MB))
+        tasks.append(_Task(nb=nb, params=params, inputs=inputs, why=why, expected_mb=expected))
+    ran = run_notebooks(tasks, out_dir, jobs or default_jobs(), echo=echo)
+    result.runs = [fresh.get(nb.stem) or ran[nb.stem] for nb in order]
 
     write_index(corpus, result, coding_file=coding_file)
     result.seconds = time.perf_counter() - start
@@ -156,7 +311,8 @@ def run_report(corpus_dir: str | Path, model: str = DEFAULT_MODEL, out_dir: str 
         "corpus_dir": str(corpus_dir), "model": model, "parse": result.parse_stats,
         "parsed": corpus.parse_stats.parsed, "cached": corpus.parse_stats.cached,
         "seconds": round(result.seconds, 1),
-        "notebooks": [{"name": r.name, "ok": r.ok, "seconds": round(r.seconds, 1), "error": r.error}
+        "notebooks": [{"name": r.name, "ok": r.ok, "seconds": round(r.seconds, 1), "error": r.error,
+                       "status": "up to date" if r.up_to_date else "ran", "why": r.why, **(r.usage or {})}
                       for r in result.runs],
     }, indent=2), encoding="utf-8")
     echo(f"[report] index: {out_dir / 'index.html'} ({result.seconds:.1f} s in all)")
@@ -294,7 +450,8 @@ def write_index(corpus, result: ReportResult, coding_file: str | Path | None = N
         status = "" if r.ok else f' <span class="fail">failed: {e(r.error)}</span>'
         links = (f'<a href="{e(r.html_nocode)}">read</a> · <a href="{e(r.html)}">with code</a>'
                  if r.html else "<span class='fail'>not rendered</span>")
-        rows.append(f"<tr><td>{e(title)}</td><td>{links}</td><td class='muted'>{r.seconds:.1f} s</td>"
+        took = f"{r.seconds:.1f} s" + (" (up to date, not run again)" if r.up_to_date else "")
+        rows.append(f"<tr><td>{e(title)}</td><td>{links}</td><td class='muted'>{e(took)}</td>"
                     f"<td>{status}</td></tr>")
     figs = []
     fig_dir = out / "figures"
