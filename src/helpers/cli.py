@@ -73,7 +73,8 @@ def _report(args: argparse.Namespace) -> int:
     try:
         result = run_report(args.corpus_dir, model=args.model, out_dir=args.out, cache_dir=args.cache_dir,
                             coding_file=args.coding_file, second_coding_file=args.second_coding_file,
-                            force=args.force, jobs=args.jobs)
+                            force=args.force, jobs=args.jobs,
+                            detector=getattr(args, "detector", None))
     except (FileNotFoundError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

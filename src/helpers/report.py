@@ -21,6 +21,7 @@ import base64
 import html
 import json
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -247,7 +248,7 @@ def run_report(corpus_dir: str | Path, model: str = DEFAULT_MODEL, out_dir: str 
                notebooks: list[Path] | None = None, cache_dir: str | Path | None = None,
                echo=print, coding_file: str | Path | None = None,
                second_coding_file: str | Path | None = None, force: bool = False,
-               jobs: int | None = None) -> ReportResult:
+               jobs: int | None = None, detector: str | None = None) -> ReportResult:
     """Parse the corpus (cache first), export its tables, run every notebook, render HTML and the index.
 
     coding_file (and second_coding_file): a hand-coded sample of the corpus (helpers.coding), passed to
@@ -256,11 +257,18 @@ def run_report(corpus_dir: str | Path, model: str = DEFAULT_MODEL, out_dir: str 
     A notebook whose declared inputs (helpers.report_steps: the notebook, its parameters, the corpus's
     stored tables, the helpers code, the lexicons and annotations) are those of its last rendered pages
     is not run again ("up to date"; force=True runs them all). Up to `jobs` notebooks (default
-    default_jobs()) run at once when memory allows."""
+    default_jobs()) run at once when memory allows.
+
+    detector ("learned", "rules" or None: automatic) is used by the export and passed to every notebook
+    that has a `detector` parameter (their parameters cell would otherwise reset it)."""
     from .export import ExportError, export_corpus
     from .pipeline import build_corpus
 
     start = time.perf_counter()
+    if detector is not None:
+        from .learning.shipped import set_default_detector
+
+        set_default_detector(detector)
     corpus_dir = Path(corpus_dir).resolve()
     if not corpus_dir.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus_dir}")
@@ -288,8 +296,7 @@ def run_report(corpus_dir: str | Path, model: str = DEFAULT_MODEL, out_dir: str 
     fresh: dict[str, NotebookRun] = {}
     order = list_notebooks() if notebooks is None else notebooks
     for nb in order:
-        params = {"corpus_dir": str(corpus_dir), "model": model, "output_dir": str(out_dir)}
-        params.update(_coding_params(nb, coding_file, second_coding_file))
+        params = notebook_params(nb, corpus_dir, model, out_dir, coding_file, second_coding_file, detector)
         inputs = steps.notebook_inputs(nb, params, corpus.tables_dir)
         pages = [f"{nb.stem}.html", f"{nb.stem}.nocode.html", f"notebooks/{nb.name}"]
         ok, why = (False, "forced") if force else steps.up_to_date(out_dir, nb.stem, inputs, pages)
@@ -430,6 +437,25 @@ table { border-collapse: collapse; } td, th { padding: 4px 10px; border-bottom: 
 figure { margin: 0; border: 1px solid #eee; padding: 8px; } figure img { width: 100%; height: auto; }
 figcaption { font-size: .85em; color: #555; } .fail { color: #b00020; } .muted { color: #666; }
 """
+
+
+def notebook_params(nb: Path, corpus_dir: Path, model: str, out_dir: Path, coding_file=None,
+                    second_coding_file=None, detector: str | None = None) -> dict[str, str]:
+    """The papermill parameters of one notebook in a report run."""
+    params = {"corpus_dir": str(corpus_dir), "model": model, "output_dir": str(out_dir)}
+    params.update(_coding_params(nb, coding_file, second_coding_file))
+    if detector is not None and re.search(r"^\s*detector\s*=", _parameters_source(nb), re.M):
+        params["detector"] = str(detector)
+    return params
+
+
+def _parameters_source(nb: Path) -> str:
+    """The source of the notebook's cell tagged `parameters` ('' if none)."""
+    for cell in json.loads(nb.read_text(encoding="utf-8")).get("cells", []):
+        if "parameters" in (cell.get("metadata", {}).get("tags") or []):
+            src = cell.get("source", "")
+            return "".join(src) if isinstance(src, list) else src
+    return ""
 
 
 def _coding_params(nb: Path, coding_file, second_coding_file) -> dict[str, str]:
