@@ -138,7 +138,10 @@ def keyness(counts: pd.DataFrame, sizes: pd.Series | None = None, min_freq: int 
     blocks = []
     for j in range(0, counts.shape[1], max(1, chunk)):
         block = counts.iloc[:, j:j + chunk]
-        out = _keyness_block(block, freq, sizes.iloc[j:j + chunk].to_numpy(), total, alpha)
+        if top is not None:
+            out = _keyness_candidates(block, freq, sizes.iloc[j:j + chunk].to_numpy(), total, alpha, top)
+        else:
+            out = _keyness_block(block, freq, sizes.iloc[j:j + chunk].to_numpy(), total, alpha)
         if top is not None:
             over = out[out["specificity"] > 0].sort_values(["specificity", "key"], ascending=[False, True])
             under = out[out["specificity"] < 0].sort_values(["specificity", "key"], ascending=[True, True])
@@ -151,6 +154,63 @@ def keyness(counts: pd.DataFrame, sizes: pd.Series | None = None, min_freq: int 
     out = out.assign(_o=out["part"].map(order)).sort_values(["_o", "specificity", "key"],
                                                             ascending=[True, False, True])
     return out.drop(columns="_o")[KEYNESS_COLUMNS].reset_index(drop=True)
+
+
+def _absent_specificity(freq: np.ndarray, size: np.ndarray, total: float, cap: float = 300.0) -> np.ndarray:
+    """Lafon's (under-use) specificity of a term absent from a part, in closed form:
+    log10 P(X = 0) = log10 [C(total - freq, size) / C(total, size)], clipped at -cap."""
+    from scipy.special import gammaln
+
+    rest = total - freq - size
+    with np.errstate(invalid="ignore"):
+        log_p = gammaln(total - freq + 1) + gammaln(total - size + 1) - gammaln(np.maximum(rest, 0) + 1) \
+            - gammaln(total + 1)
+    log_p = np.where(rest < 0, -np.inf, np.minimum(log_p, 0.0))
+    return np.maximum(log_p / math.log(10), -cap)
+
+
+def _keyness_candidates(counts: pd.DataFrame, freq: np.ndarray, size_vec: np.ndarray, total: float,
+                        alpha: float, top: int) -> pd.DataFrame:
+    """The keyness() rows that can be among the `top` most over- or under-used terms of each part:
+    every term present in the part (over-use needs a > 0), and the absent terms whose closed-form
+    under-use specificity is within the `top` strongest of the part (ties kept). These rows are then
+    computed exactly as _keyness_block does, so the top rows are identical to the full matrix's."""
+    a = counts.to_numpy(dtype=float)
+    size = np.broadcast_to(size_vec[None, :].astype(float), a.shape)
+    absent = a == 0
+    spec0 = np.where(absent, _absent_specificity(np.broadcast_to(freq, a.shape), size, total), np.inf)
+    k = min(max(int(top), 1), a.shape[0]) - 1
+    threshold = np.partition(spec0, k, axis=0)[k]
+    tol = 1e-9 * np.maximum(1.0, np.abs(np.where(np.isfinite(threshold), threshold, 0.0)))
+    keep = ~absent | (absent & (spec0 <= threshold + tol))
+    rows, cols = np.nonzero(keep)
+    return _keyness_rows(a[rows, cols], freq[rows, 0], size_vec.astype(float)[cols], total, alpha,
+                         counts.index.to_numpy()[rows], counts.columns.to_numpy()[cols])
+
+
+def _keyness_rows(a: np.ndarray, freq: np.ndarray, size: np.ndarray, total: float, alpha: float,
+                  keys: np.ndarray, parts: np.ndarray) -> pd.DataFrame:
+    """keyness() rows of (term, part) cells given as flat arrays (a: count in part, freq: corpus count)."""
+    from scipy.stats import chi2
+
+    b = freq - a
+    c = size - a
+    d = (total - size) - b
+    expected = size * freq / total
+    g2 = log_likelihood(a, b, c, d)
+    sign = np.sign(a - expected)
+    spec, p_spec = lafon_specificity(a, freq, size, total)
+    out = pd.DataFrame({
+        "part": parts, "key": keys, "freq": a.astype(int), "freq_rest": b.astype(int),
+        "size": size.astype(int), "size_rest": (total - size).astype(int), "expected": expected,
+        "per_1000": a / size * 1000,
+        "per_1000_rest": np.where(total - size > 0, b / np.maximum(total - size, 1) * 1000, np.nan),
+        "log_ratio": np.log2(((a + 0.5) / size) / ((b + 0.5) / np.maximum(total - size, 1))),
+        "ll": sign * g2, "ll_p": chi2.sf(g2, 1), "specificity": spec, "spec_p": p_spec,
+    })
+    out["direction"] = np.select([out["specificity"] > 0, out["specificity"] < 0], ["over", "under"], "even")
+    out["significant"] = out["ll_p"] < alpha
+    return out
 
 
 def _keyness_block(counts: pd.DataFrame, freq: np.ndarray, size_vec: np.ndarray, total: float,
