@@ -210,14 +210,19 @@ def _execute(task: _Task, out_dir: Path) -> NotebookRun:
 def run_notebooks(tasks: list[_Task], out_dir: Path, jobs: int, echo=print) -> dict[str, NotebookRun]:
     """Run the tasks in order, up to `jobs` at once while memory allows; a task waits for those of
     AFTER that run too."""
-    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
 
     jobs = max(1, jobs)
+    # papermill runs a notebook inside a process-wide chdir, so two at once in threads of one process start
+    # kernels in each other's (or the caller's) folder: notebooks run at once each get their own process
+    executor = (ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+                if jobs > 1 and len(tasks) > 1 else ThreadPoolExecutor(max_workers=1))
     pending = list(tasks)
     names = {t.nb.stem for t in tasks}
     done: dict[str, NotebookRun] = {}
     running: dict = {}
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    with executor as pool:
         while pending or running:
             for task in list(pending):
                 if len(running) >= jobs:
