@@ -672,11 +672,12 @@ def _resolve_surnames(mentions: list[Mention], gaz: Gazetteer, drop_single: bool
 
 def _drop_bylines(mentions: list[Mention], doc: Doc) -> list[Mention]:
     """Drop a model person alone on the first or last line of the article (a byline left by cleaning)."""
-    lines = doc.text.split("\n")
+    text = doc.text  # built once: Doc.text joins every token
+    lines = text.split("\n")
     if not lines:
         return mentions
     first_end = len(lines[0])
-    last_start = len(doc.text) - len(lines[-1])
+    last_start = len(text) - len(lines[-1])
     out = []
     for m in mentions:
         if m.source == "model" and m.type == "PER":
@@ -1047,7 +1048,8 @@ def _doc_quotes(doc_id: str, doc: Doc, mentions: list[Mention], lex: QuoteLexico
         if span is not None:
             for i in range(span.start, span.end):
                 mentions_at[i] = m
-    quote_spans = _find_quotes(doc.text)
+    text = doc.text  # built once: Doc.text joins every token, and was rebuilt per quote
+    quote_spans = _find_quotes(text)
     inside: set[int] = set()
     for s, e in quote_spans:
         span = doc.char_span(s, e, alignment_mode="expand")
@@ -1059,7 +1061,7 @@ def _doc_quotes(doc_id: str, doc: Doc, mentions: list[Mention], lex: QuoteLexico
         span = doc.char_span(s, e, alignment_mode="expand")
         if span is None or not len(span):
             continue
-        raw = doc.text[s:e].strip()
+        raw = text[s:e].strip()
         q = Quote(doc_id, s, e, raw)
         first_sid = next((sids[i] for i in range(span.start, span.end) if sids[i] >= 0), -1)
         last_sid = next((sids[i] for i in range(span.end - 1, span.start - 1, -1) if sids[i] >= 0), first_sid)
