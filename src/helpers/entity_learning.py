@@ -157,13 +157,14 @@ class MentionFilter:
         classes = list(self.pipeline.classes_)
         return 1.0 - proba[:, classes.index(NONE)] if NONE in classes else proba[:, classes.index(1)]
 
-    def apply(self, docs: Mapping[str, Doc], mentions: list[Any]) -> list[Any]:
+    def apply(self, docs: Mapping[str, Doc], mentions: list[Any], texts: Mapping[str, str] | None = None) -> list[Any]:
         """The mentions without the model-only names judged not to be entities, MISC names promoted, types set."""
         groups = _model_groups(mentions)
         if not groups:
             return mentions
         keys = list(groups)
-        texts = {d: docs[d].text for d in {d for d, _ in keys}}  # once per article
+        if texts is None:
+            texts = {d: docs[d].text for d in {d for d, _ in keys}}  # once per article
         X = [_group_features(docs[d], groups[(d, c)], texts[d]) for d, c in keys]
         proba = self.pipeline.predict_proba(X)
         classes = list(self.pipeline.classes_)
