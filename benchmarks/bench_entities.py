@@ -73,11 +73,20 @@ def main() -> None:
 
         with_filter, n_rows = run(True)
         without, _ = run(False)
+        mentions = entities.entities_table(docs)
+        quotes = float("inf")
+        for _ in range(a.repeat):
+            t0 = _cpu()
+            entities.quotes_table(docs, mentions)
+            quotes = min(quotes, _cpu() - t0)
         print(f"corpus: {shown}, first {len(docs)} articles ({n_tok} tokens); code: {Path(entities.__file__).parent}")
         print(f"parse (bare spaCy {a.model}, CPU): {parse:.2f} s")
         print(f"entities with the learned filter: {with_filter:.3f} s CPU  ratio {with_filter / parse:.4f}  "
               f"({n_rows} mentions)")
         print(f"entities without it:              {without:.3f} s CPU  ratio {without / parse:.4f}")
+        print(f"quotes (given the mentions):      {quotes:.3f} s CPU  ratio {quotes / parse:.4f}")
+        print(f"entities + quotes:                {with_filter + quotes:.3f} s CPU  "
+              f"ratio {(with_filter + quotes) / parse:.4f}")
 
 
 if __name__ == "__main__":

@@ -450,15 +450,17 @@ def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
 
 
 def doc_mentions(doc_id: str, doc: Doc, gazetteer: Gazetteer | None = None, filters: Filters | None = None,
-                 use_model: bool = True, drop_single_surnames: bool = True) -> list[Mention]:
+                 use_model: bool = True, drop_single_surnames: bool = True, text: str | None = None) -> list[Mention]:
     """Entity mentions of one document, before corpus-level name grouping (see entities_table).
 
     drop_single_surnames: drop a one-word model person named once and not resolved to a full name
-    (False when a learned filter decides on them instead)."""
+    (False when a learned filter decides on them instead). text: doc.text if the caller has built it
+    (Doc.text joins every token: build it once per article)."""
     gaz = gazetteer or load_gazetteer()
     filters = filters or load_filters()
     cues, skip = load_context_cues()
-    text = doc.text
+    if text is None:
+        text = doc.text
     matches = gaz.find(text)
     present = {e.canonical for _, _, e, ctx in matches if not ctx}
     gaz_mentions = [Mention(doc_id, s, e_, text[s:e_], entry.canonical, entry.type, "gazetteer")
@@ -509,7 +511,7 @@ def doc_mentions(doc_id: str, doc: Doc, gazetteer: Gazetteer | None = None, filt
     mentions = [g for k, g in enumerate(gaz_mentions) if k not in drop_gaz and not _is_dateline(g, text)]
     mentions += model_mentions
     _resolve_surnames(mentions, gaz, drop_single=drop_single_surnames)
-    mentions = _drop_bylines(mentions, doc)
+    mentions = _drop_bylines(mentions, doc, text)
     sids = token_sentence_ids(doc)
     for m in mentions:
         span = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
@@ -670,13 +672,17 @@ def _resolve_surnames(mentions: list[Mention], gaz: Gazetteer, drop_single: bool
                            and counts[name_key(m.canonical)] < 2)]
 
 
-def _drop_bylines(mentions: list[Mention], doc: Doc) -> list[Mention]:
-    """Drop a model person alone on the first or last line of the article (a byline left by cleaning)."""
-    lines = doc.text.split("\n")
+def _drop_bylines(mentions: list[Mention], doc: Doc, text: str | None = None) -> list[Mention]:
+    """Drop a model person alone on the first or last line of the article (a byline left by cleaning).
+
+    text: doc.text when the caller has it (built once: Doc.text joins every token)."""
+    if text is None:
+        text = doc.text
+    lines = text.split("\n")
     if not lines:
         return mentions
     first_end = len(lines[0])
-    last_start = len(doc.text) - len(lines[-1])
+    last_start = len(text) - len(lines[-1])
     out = []
     for m in mentions:
         if m.source == "model" and m.type == "PER":
@@ -750,14 +756,15 @@ def entities_table(docs: Mapping[str, Doc], use_model: bool = True, gazetteer: G
 
         mention_filter = load_mention_filter()
     mentions: list[Mention] = []
+    texts = {doc_id: doc.text for doc_id, doc in docs.items()}  # Doc.text built once per article
     for doc_id, doc in docs.items():
         mentions.extend(doc_mentions(doc_id, doc, gaz, filters, use_model=use_model,
-                                     drop_single_surnames=not mention_filter))
+                                     drop_single_surnames=not mention_filter, text=texts[doc_id]))
     _group_model_names(mentions)
     if gaz.ignore:
         mentions = [m for m in mentions if m.source != "model" or name_key(m.canonical) not in gaz.ignore]
     if mention_filter:
-        mentions = mention_filter.apply(docs, mentions)
+        mentions = mention_filter.apply(docs, mentions, texts=texts)
     rows = [(m.doc_id, m.sent_id, m.text, m.canonical, m.type, m.start_char, m.end_char, m.source, m.model_label)
             for m in mentions]
     df = pd.DataFrame(rows, columns=ENTITY_COLUMNS)
@@ -1025,19 +1032,21 @@ def quotes_table(docs: Mapping[str, Doc], mentions: pd.DataFrame | None = None) 
     gaz, filters = load_gazetteer(), load_filters()
     rows: list[Quote] = []
     for doc_id, doc in docs.items():
+        text = doc.text  # built once per article, shared by the mentions and the quotes
         if mentions is not None:
             ms = [Mention(doc_id, int(r.start_char), int(r.end_char), r.text, r.canonical, r.type, r.source,
                           sent_id=int(r.sent_id))
                   for r in mentions[mentions["doc_id"] == doc_id].itertuples(index=False)]
         else:
-            ms = doc_mentions(doc_id, doc, gaz, filters)
-        rows.extend(_doc_quotes(doc_id, doc, ms, lex))
+            ms = doc_mentions(doc_id, doc, gaz, filters, text=text)
+        rows.extend(_doc_quotes(doc_id, doc, ms, lex, text))
     df = pd.DataFrame([[getattr(q, c) if c != "n_words" else len(q.quote.split()) for c in QUOTE_COLUMNS]
                        for q in rows], columns=QUOTE_COLUMNS)
     return df.astype({"sent_id": int, "end_sent_id": int, "n_words": int, "start_char": int, "end_char": int})
 
 
-def _doc_quotes(doc_id: str, doc: Doc, mentions: list[Mention], lex: QuoteLexicon) -> list[Quote]:
+def _doc_quotes(doc_id: str, doc: Doc, mentions: list[Mention], lex: QuoteLexicon,
+                text: str | None = None) -> list[Quote]:
     sids = token_sentence_ids(doc)
     sentences = dict(iter_sentences(doc))
     mentions = sorted(mentions, key=lambda m: m.start_char)
@@ -1047,7 +1056,9 @@ def _doc_quotes(doc_id: str, doc: Doc, mentions: list[Mention], lex: QuoteLexico
         if span is not None:
             for i in range(span.start, span.end):
                 mentions_at[i] = m
-    quote_spans = _find_quotes(doc.text)
+    if text is None:
+        text = doc.text  # built once: Doc.text joins every token (it was rebuilt per quote)
+    quote_spans = _find_quotes(text)
     inside: set[int] = set()
     for s, e in quote_spans:
         span = doc.char_span(s, e, alignment_mode="expand")
@@ -1059,7 +1070,7 @@ def _doc_quotes(doc_id: str, doc: Doc, mentions: list[Mention], lex: QuoteLexico
         span = doc.char_span(s, e, alignment_mode="expand")
         if span is None or not len(span):
             continue
-        raw = doc.text[s:e].strip()
+        raw = text[s:e].strip()
         q = Quote(doc_id, s, e, raw)
         first_sid = next((sids[i] for i in range(span.start, span.end) if sids[i] >= 0), -1)
         last_sid = next((sids[i] for i in range(span.end - 1, span.start - 1, -1) if sids[i] >= 0), first_sid)

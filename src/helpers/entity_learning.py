@@ -63,11 +63,14 @@ def _word_shape(word: str) -> str:
     return re.sub(r"(.)\1{2,}", r"\1\1", shape)
 
 
-def _group_features(doc: Doc, ms: list[Any]) -> dict[str, Any]:
+def _group_features(doc: Doc, ms: list[Any], text: str | None = None) -> dict[str, Any]:
     """Features of one model-only name in one article (all its mentions): the name's form (shape, first and
     last word, suffix letters, a common word written with a capital), the spaCy labels and the rule type with
     its evidence, where the mentions stand (sentence or line start, short line, heading) and the words
-    around them (lemmas one and two to the left, one to the right)."""
+    around them (lemmas one and two to the left, one to the right). text: doc.text when the caller has it
+    (Doc.text joins every token: build it once per article, not once per name)."""
+    if text is None:
+        text = doc.text
     canon = str(ms[0].canonical)
     words = canon.split()
     f: dict[str, Any] = {"bias": 1.0, "type=" + str(ms[0].type): 1.0,
@@ -83,7 +86,7 @@ def _group_features(doc: Doc, ms: list[Any]) -> dict[str, Any]:
         f["label=" + str(m.model_label)] = 1.0
         f["evidence=" + str(getattr(m, "evidence", ""))] = 1.0
     low = canon.lower()
-    f["lower_elsewhere"] = float(len(words) == 1 and re.search(rf"(?<!\w){re.escape(low)}(?!\w)", doc.text) is not None)
+    f["lower_elsewhere"] = float(len(words) == 1 and re.search(rf"(?<!\w){re.escape(low)}(?!\w)", text) is not None)
     if words:
         first, last = E.fold(words[0]), E.fold(words[-1])
         f["first=" + first] = 0.5
@@ -95,7 +98,6 @@ def _group_features(doc: Doc, ms: list[Any]) -> dict[str, Any]:
         f["all_common"] = float(all(doc.vocab[E.fold(w)].has_vector for w in words))
     starts = shorts = line_starts = headings = 0
     pos = []
-    text = doc.text
     for m in ms:
         span = doc.char_span(m.start_char, m.end_char, alignment_mode="expand")
         if span is None or not len(span):
@@ -155,13 +157,15 @@ class MentionFilter:
         classes = list(self.pipeline.classes_)
         return 1.0 - proba[:, classes.index(NONE)] if NONE in classes else proba[:, classes.index(1)]
 
-    def apply(self, docs: Mapping[str, Doc], mentions: list[Any]) -> list[Any]:
+    def apply(self, docs: Mapping[str, Doc], mentions: list[Any], texts: Mapping[str, str] | None = None) -> list[Any]:
         """The mentions without the model-only names judged not to be entities, MISC names promoted, types set."""
         groups = _model_groups(mentions)
         if not groups:
             return mentions
         keys = list(groups)
-        X = [_group_features(docs[d], groups[(d, c)]) for d, c in keys]
+        if texts is None:
+            texts = {d: docs[d].text for d in {d for d, _ in keys}}  # once per article
+        X = [_group_features(docs[d], groups[(d, c)], texts[d]) for d, c in keys]
         proba = self.pipeline.predict_proba(X)
         classes = list(self.pipeline.classes_)
         if NONE not in classes:  # an old two-class filter (0/1)
@@ -205,10 +209,11 @@ def train_filter(arts: list[GoldArticle], docs: Mapping[str, Doc], gaz: E.Gazett
             continue
         gold = _gold_types(a)
         ms = [m for m in _raw_mentions({a.doc: docs[a.doc]}, gaz)]
+        text = docs[a.doc].text  # once per article
         for (_, canon), group in _model_groups(ms).items():
             surfaces = {gold_score.fold(canon)} | {gold_score.fold(m.text) for m in group}
             typ = next((gold[x] for x in sorted(surfaces) if x in gold), NONE)
-            X.append(_group_features(docs[a.doc], group))
+            X.append(_group_features(docs[a.doc], group, text))
             y.append(typ)
     if len(set(y)) < 2 or NONE not in y:
         return None
