@@ -216,3 +216,26 @@ def test_model_card_helpers_say_not_measured_when_absent(tmp_path: Path) -> None
     assert (table.loc[0, "learned f1"] == model_card.NOT_MEASURED)
     assert model_card.frame_scores({})["learned"].iloc[0] == model_card.NOT_MEASURED
     assert model_card.fmt({"mean": 0.5, "ci": [0.4, 0.6]}) == "0.50 [0.40, 0.60]"
+
+
+def test_agreement_is_computed_from_the_committed_passes(tmp_path):
+    """The card's agreement covers the manifest's articles only, from the text-free pass files."""
+    import json
+
+    from helpers.learning.train import _agreement
+
+    (tmp_path / "passA").mkdir()
+    (tmp_path / "passB").mkdir()
+    (tmp_path / "manifest.jsonl").write_text(json.dumps({"doc": "x1.txt"}) + "\n", encoding="utf-8")
+    a = [{"i": 0, "s": "p", "f": ["access"]}, {"i": 1, "s": "n", "f": []}, {"i": 2, "s": "c", "f": ["security"]}]
+    b = [{"i": 0, "s": "p", "f": ["access"]}, {"i": 1, "s": "c", "f": []}, {"i": 2, "s": "c", "f": []}]
+    left_out = {"doc": "x2.txt", "sentences": [{"i": 0, "s": "p", "f": []}]}  # not in the manifest
+    (tmp_path / "passA" / "x.labels.jsonl").write_text(
+        json.dumps({"doc": "x1.txt", "sentences": a}) + "\n" + json.dumps(left_out) + "\n", encoding="utf-8")
+    (tmp_path / "passB" / "x.labels.jsonl").write_text(json.dumps({"doc": "x1.txt", "sentences": b}) + "\n",
+                                                      encoding="utf-8")
+    agr = _agreement(tmp_path)
+    assert agr["articles"] == 1 and agr["sentences"] == 3
+    assert agr["stance"]["raw_agreement"] == round(2 / 3, 3)
+    assert agr["frames"]["f1_between_passes"] == round(2 / 3, 3)
+    assert isinstance(_agreement(tmp_path / "missing"), str)

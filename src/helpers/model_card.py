@@ -124,7 +124,7 @@ def summary_markdown(card: dict | None) -> str:
 
 
 def agreement_text(agr: dict) -> str:
-    """The agreement figures that matter for stance and frames, from /work/coding/agreement.json's layout."""
+    """The agreement figures that matter for stance and frames, from the layout of `learning.train._agreement`."""
     parts = []
     st, fr = agr.get("stance") or {}, agr.get("frames") or {}
     for key, name in (("cohen_kappa", "stance Cohen's kappa"), ("krippendorff_alpha", "Krippendorff's alpha"),

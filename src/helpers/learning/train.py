@@ -31,7 +31,7 @@ from .model import FrameModel, StanceModel
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 MODEL_FILE = "sentence_models.joblib"
 CARD_FILE = "model_card.json"
-AGREEMENT_FILE = Path("/work/coding/agreement.json")
+PRESS_ANNOTATIONS = project_paths.ANNOTATIONS_DIR / "press"
 
 # A constructed mini-article (written for the load test, not press text): the card stores what the shipped
 # model predicts on it, and tests/test_learning.py checks that the shipped model still does.
@@ -72,15 +72,56 @@ def _sizes(articles: Sequence[GoldArticle]) -> dict:
             "relevance": dict(Counter(a.relevance for a in articles))}
 
 
-def _agreement(path: Path = AGREEMENT_FILE) -> dict | str:
-    local = Path("data/annotations/press/agreement.json")
-    for p in (path, local):
-        if p.exists():
-            try:
-                return json.loads(p.read_text(encoding="utf-8"))
-            except (OSError, json.JSONDecodeError) as exc:
-                return f"not readable ({p}: {exc})"
-    return "not measured yet (no agreement file for the press corpus; seeds and dev were coded in one pass)"
+def _agreement(press_dir: Path = PRESS_ANNOTATIONS) -> dict | str:
+    """Agreement between the two coding passes over the articles of the press manifest.
+
+    Computed from the committed, text-free pass files (`passA/`, `passB/`), so that it always
+    describes the articles the model is trained and tested on.
+    """
+    import krippendorff
+    from sklearn.metrics import cohen_kappa_score
+
+    manifest = press_dir / "manifest.jsonl"
+    if not manifest.exists():
+        return "not measured yet (no press manifest; seeds and dev were coded in one pass)"
+    try:
+        docs = {json.loads(x)["doc"] for x in manifest.read_text(encoding="utf-8").splitlines() if x.strip()}
+        passes = []
+        for name in ("passA", "passB"):
+            labels = {}
+            for f in sorted((press_dir / name).glob("*.labels.jsonl")):
+                for line in f.read_text(encoding="utf-8").splitlines():
+                    if line.strip():
+                        o = json.loads(line)
+                        labels[o["doc"]] = {s["i"]: s for s in o["sentences"]}
+            passes.append(labels)
+    except (OSError, json.JSONDecodeError, KeyError) as exc:
+        return f"not readable ({press_dir}: {exc})"
+    A, B = passes
+    sa, sb, tp, fp, fn, n_docs = [], [], 0, 0, 0, 0
+    for d in sorted(docs & A.keys() & B.keys()):
+        n_docs += 1
+        for i, x in A[d].items():
+            y = B[d].get(i)
+            if y is None:
+                continue
+            sa.append(x["s"])
+            sb.append(y["s"])
+            fa, fb = set(x.get("f", [])), set(y.get("f", []))
+            tp += len(fa & fb)
+            fp += len(fa - fb)
+            fn += len(fb - fa)
+    if not sa:
+        return "not measured yet (no sentence coded twice in the press manifest)"
+    codes = {"n": 0, "p": 1, "c": 2}
+    alpha = krippendorff.alpha(reliability_data=[[codes.get(v, 0) for v in sa], [codes.get(v, 0) for v in sb]],
+                               level_of_measurement="nominal")
+    return {"articles": n_docs, "sentences": len(sa),
+            "scope": "articles of data/annotations/press/manifest.jsonl, both passes as coded (before adjudication)",
+            "stance": {"cohen_kappa": round(float(cohen_kappa_score(sa, sb)), 3),
+                       "krippendorff_alpha": round(float(alpha), 3),
+                       "raw_agreement": round(sum(x == y for x, y in zip(sa, sb, strict=True)) / len(sa), 3)},
+            "frames": {"f1_between_passes": round(2 * tp / (2 * tp + fp + fn), 3) if tp + fp + fn else 1.0}}
 
 
 def _weaknesses(cv: dict, sizes: dict, fm: FrameModel) -> list[str]:
