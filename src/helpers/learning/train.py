@@ -78,8 +78,9 @@ def _agreement(press_dir: Path = PRESS_ANNOTATIONS) -> dict | str:
     Computed from the committed, text-free pass files (`passA/`, `passB/`), so that it always
     describes the articles the model is trained and tested on.
     """
-    import krippendorff
     from sklearn.metrics import cohen_kappa_score
+
+    from ..coding.agreement import krippendorff_alpha
 
     manifest = press_dir / "manifest.jsonl"
     if not manifest.exists():
@@ -113,9 +114,8 @@ def _agreement(press_dir: Path = PRESS_ANNOTATIONS) -> dict | str:
             fn += len(fb - fa)
     if not sa:
         return "not measured yet (no sentence coded twice in the press manifest)"
-    codes = {"n": 0, "p": 1, "c": 2}
-    alpha = krippendorff.alpha(reliability_data=[[codes.get(v, 0) for v in sa], [codes.get(v, 0) for v in sb]],
-                               level_of_measurement="nominal")
+    full = {"p": "pro", "c": "con", "n": "none"}  # the passes' short codes
+    alpha = krippendorff_alpha([full.get(v, "none") for v in sa], [full.get(v, "none") for v in sb])
     return {"articles": n_docs, "sentences": len(sa),
             "scope": "articles of data/annotations/press/manifest.jsonl, both passes as coded (before adjudication)",
             "stance": {"cohen_kappa": round(float(cohen_kappa_score(sa, sb)), 3),
