@@ -2,7 +2,7 @@
 
     python benchmarks/bench_annotate.py [CORPUS_DIR] [--limit 40] [--model fr_core_news_md]
 
-CORPUS_DIR defaults to the press corpus (/work/shared/press, read in place, never copied) when it is there,
+CORPUS_DIR defaults to the press corpus (../shared/press, read in place, never copied) when it is there,
 else a corpus generated from data/raw. The first `limit` articles (sorted by name) are loaded and cleaned by
 the project, parsed by bare spaCy (`nlp.pipe`, no cache), then annotated: frames and stance with the rule
 detector alone, and with the learned detector (rule features + model). Prints the seconds and the
@@ -19,15 +19,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate_corpus import generate  # noqa: E402
+from generate_corpus import first_articles  # noqa: E402
 
 from helpers import framing, stance  # noqa: E402
 from helpers.learning import features as feat_mod  # noqa: E402
 from helpers.learning.shipped import shipped_models  # noqa: E402
 from helpers.nlp import load_pipeline  # noqa: E402
 from helpers.pipeline import prepare  # noqa: E402
-
-PRESS = Path("/work/shared/press")
 
 
 def main() -> None:
@@ -37,19 +35,7 @@ def main() -> None:
     ap.add_argument("--model", default="fr_core_news_md")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(a.corpus_dir) if a.corpus_dir else PRESS
-        shown = str(folder)
-        if not folder.is_dir():
-            shown = f"generated from data/raw ({a.limit} articles)"
-            folder = Path(tmp) / "generated"
-            generate(a.limit, folder, Path(__file__).resolve().parents[1] / "data" / "raw", seed=0)
-        if folder == PRESS or a.corpus_dir:
-            # read the first `limit` files in place (symlinks in a temporary folder: nothing is copied)
-            sub = Path(tmp) / "subset"
-            sub.mkdir()
-            for p in sorted(x for x in folder.iterdir() if x.suffix == ".txt")[: a.limit]:
-                (sub / p.name).symlink_to(p.resolve())
-            folder = sub
+        folder, shown = first_articles(a.corpus_dir, a.limit, Path(tmp))
         prepared, problems, _, _ = prepare(folder)
         texts = [p.cleaned.text for p in prepared.values()]
         nlp = load_pipeline(a.model)

@@ -2,7 +2,7 @@
 
     python benchmarks/bench_entities.py [CORPUS_DIR] [--limit 40] [--model fr_core_news_md] [--repeat 3]
 
-CORPUS_DIR defaults to the press corpus (/work/shared/press, read in place, never copied) when it is there,
+CORPUS_DIR defaults to the press corpus (../shared/press, read in place, never copied) when it is there,
 else a corpus generated from data/raw. The first `limit` articles are cleaned by the project, parsed by bare
 spaCy (`nlp.pipe`, no cache), then `entities.entities_table` runs on the parsed documents: with the shipped
 learned filter, and without it. Prints CPU seconds (user + sys of this process, the best of `repeat` runs, so
@@ -20,13 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate_corpus import generate  # noqa: E402
+from generate_corpus import first_articles  # noqa: E402
 
 from helpers import entities  # noqa: E402
 from helpers.nlp import load_pipeline  # noqa: E402
 from helpers.pipeline import prepare  # noqa: E402
-
-PRESS = Path("/work/shared/press")
 
 
 def _cpu() -> float:
@@ -41,18 +39,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(a.corpus_dir) if a.corpus_dir else PRESS
-        shown = str(folder)
-        if not folder.is_dir():
-            shown = f"generated from data/raw ({a.limit} articles)"
-            folder = Path(tmp) / "generated"
-            generate(a.limit, folder, Path(__file__).resolve().parents[1] / "data" / "raw", seed=0)
-        else:
-            sub = Path(tmp) / "subset"  # symlinks to the first `limit` files: nothing is copied
-            sub.mkdir()
-            for p in sorted(x for x in folder.iterdir() if x.suffix == ".txt")[: a.limit]:
-                (sub / p.name).symlink_to(p.resolve())
-            folder = sub
+        folder, shown = first_articles(a.corpus_dir, a.limit, Path(tmp))
         prepared, _, _, _ = prepare(folder)
         nlp = load_pipeline(a.model)
         nlp("warm up")

@@ -39,6 +39,30 @@ def generate(n: int, out_dir: Path, source: Path, seed: int = 0, paras: int = 12
     return written
 
 
+ROOT = Path(__file__).resolve().parents[1]
+# ../shared/press beside the project (a worktree one level deeper also finds it); read in place, never copied
+PRESS = next((p for p in (ROOT.parent / "shared" / "press", ROOT.parent.parent / "shared" / "press") if p.is_dir()),
+             ROOT.parent / "shared" / "press")
+
+
+def first_articles(corpus_dir: str | None, limit: int, tmp: Path) -> tuple[Path, str]:
+    """A folder with the first `limit` .txt articles of `corpus_dir` (default: the press corpus), and its label.
+
+    The articles are symlinked into `tmp`, so nothing is copied; without such a folder, `limit` articles are
+    generated from data/raw.
+    """
+    folder = Path(corpus_dir) if corpus_dir else PRESS
+    if not folder.is_dir():
+        out = tmp / "generated"
+        generate(limit, out, ROOT / "data" / "raw", seed=0)
+        return out, f"generated from data/raw ({limit} articles)"
+    sub = tmp / "subset"
+    sub.mkdir()
+    for p in sorted(x for x in folder.iterdir() if x.suffix == ".txt")[:limit]:
+        (sub / p.name).symlink_to(p.resolve())
+    return sub, str(folder)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("n", type=int)
