@@ -21,7 +21,6 @@ import base64
 import html
 import json
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -449,18 +448,12 @@ def notebook_params(nb: Path, corpus_dir: Path, model: str, out_dir: Path, codin
     """The papermill parameters of one notebook in a report run."""
     params = {"corpus_dir": str(corpus_dir), "model": model, "output_dir": str(out_dir)}
     params.update(_coding_params(nb, coding_file, second_coding_file))
-    if detector is not None and re.search(r"^\s*detector\s*=", _parameters_source(nb), re.M):
-        params["detector"] = str(detector)
+    if detector is not None:
+        import papermill
+
+        if "detector" in papermill.inspect_notebook(str(nb)):  # the names of its parameters cell
+            params["detector"] = str(detector)
     return params
-
-
-def _parameters_source(nb: Path) -> str:
-    """The source of the notebook's cell tagged `parameters` ('' if none)."""
-    for cell in json.loads(nb.read_text(encoding="utf-8")).get("cells", []):
-        if "parameters" in (cell.get("metadata", {}).get("tags") or []):
-            src = cell.get("source", "")
-            return "".join(src) if isinstance(src, list) else src
-    return ""
 
 
 def _coding_params(nb: Path, coding_file, second_coding_file) -> dict[str, str]:
