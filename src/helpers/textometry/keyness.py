@@ -217,35 +217,10 @@ def _keyness_block(counts: pd.DataFrame, freq: np.ndarray, size_vec: np.ndarray,
                    alpha: float) -> pd.DataFrame:
     """keyness() rows of some parts (columns of counts); freq and total are the whole corpus's."""
     a = counts.to_numpy(dtype=float)
-    size = size_vec[None, :]
-    b = freq - a
-    c = size - a
-    d = (total - size) - b
-    expected = size * freq / total
-    g2 = log_likelihood(a, b, c, d)
-    from scipy.stats import chi2
-
-    p_ll = chi2.sf(g2, 1)
-    sign = np.sign(a - expected)
-    spec, p_spec = lafon_specificity(a, np.broadcast_to(freq, a.shape), np.broadcast_to(size, a.shape), total)
-    rel = a / size * 1000
-    rest = np.where(total - size > 0, b / np.maximum(total - size, 1) * 1000, np.nan)
-    log_ratio = np.log2(((a + 0.5) / size) / ((b + 0.5) / np.maximum(total - size, 1)))
     shape = a.shape
-    keys = np.repeat(counts.index.to_numpy(), shape[1])
-    parts = np.tile(counts.columns.to_numpy(), shape[0])
-    out = pd.DataFrame({
-        "part": parts, "key": keys,
-        "freq": a.ravel().astype(int), "freq_rest": b.ravel().astype(int),
-        "size": np.broadcast_to(size, shape).ravel().astype(int),
-        "size_rest": (total - np.broadcast_to(size, shape)).ravel().astype(int),
-        "expected": expected.ravel(), "per_1000": rel.ravel(), "per_1000_rest": rest.ravel(),
-        "log_ratio": log_ratio.ravel(), "ll": (sign * g2).ravel(), "ll_p": p_ll.ravel(),
-        "specificity": spec.ravel(), "spec_p": p_spec.ravel(),
-    })
-    out["direction"] = np.select([out["specificity"] > 0, out["specificity"] < 0], ["over", "under"], "even")
-    out["significant"] = out["ll_p"] < alpha
-    return out
+    return _keyness_rows(a.ravel(), np.broadcast_to(freq, shape).ravel(),
+                         np.broadcast_to(size_vec[None, :].astype(float), shape).ravel(), total, alpha,
+                         np.repeat(counts.index.to_numpy(), shape[1]), np.tile(counts.columns.to_numpy(), shape[0]))
 
 
 def corpus_keyness(units: pd.DataFrame, by: str | pd.Series = "doc_id", min_freq: int = 2,
