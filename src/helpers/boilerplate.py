@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from . import clean as C
-from .entities import fold
+from .textfold import fold
 
 log = logging.getLogger("helpers")
 

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .entities import fold
+from .textfold import fold
 
 log = logging.getLogger("helpers")
 

@@ -51,7 +51,9 @@ NOT_ANNOTATING = {"viz", "display", "report", "cli", "gold_score", "validation",
                   # the textometry modules that only compute corpus-level results from stored tables (terms and
                   # names annotate: an article stores its name candidates)
                   "textometry/units", "textometry/frequencies", "textometry/keyness", "textometry/kwic", "textometry/collocations",
-                  "textometry/examples", "textometry/remarks", "textometry/results", "textometry/__init__"}
+                  "textometry/examples", "textometry/remarks", "textometry/results", "textometry/__init__",
+                  # figures and corpus-level summaries of the annotating packages
+                  "entities/plots", "entities/summary", "stance/plots", "framing/plots"}
 MENTION_COLUMNS = ["doc_id", "sent_id", "text", "canonical", "type", "start_char", "end_char", "source",
                    "model_label", "evidence"]
 NAME_COLUMNS = ["doc_id", "label", "key", "surface"]
