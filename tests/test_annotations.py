@@ -78,3 +78,28 @@ def test_committed_manifest_is_text_free_and_follows_the_codebook():
             assert ent["type"] in {"PER", "ORG", "LOC", "PRODUCT"}
     urls = [e["url"] for e in entries]
     assert len(set(urls)) == len(urls)
+
+
+def test_wordless_sentence_keeps_its_place_when_realigned(tmp_path):
+    text = TEXT.replace("Le modèle est ouvert.\n", "Le modèle est ouvert.\n»\n")
+    gold = _gold(text)
+    a = text.index("»")
+    gold[0]["sentences"].append({"i": 3, "start": a, "end": a + 1, "text": "»", "boilerplate": False,
+                                 "stance": "none", "frames": [], "devices": []})
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a001.txt").write_text(text, encoding="utf-8")
+    manifest = tmp_path / "manifest.jsonl"
+    manifest.write_text(json.dumps(annotations.make_manifest(gold, texts)[0]) + "\n", encoding="utf-8")
+    again = tmp_path / "again"
+    again.mkdir()
+    # gathered again without the final newline and with a cookie line: not identical, realigned
+    (again / "p.txt").write_text(text.replace("\n\n", "\n\nAccepter les cookies\n").rstrip("\n"), encoding="utf-8")
+    rep = annotations.rebuild(manifest, again, tmp_path / "g.jsonl")
+    assert rep.realigned == ["a001.txt"], rep.summary()
+    sents = annotations.load_press_gold(tmp_path / "g.jsonl")[0]["sentences"]
+    assert [s["text"] for s in sents] == ["Titre de l'article", "Meta publie Llama.", "Le modèle est ouvert.", "»"]
+    # a word where the lone mark was: that sentence is lost, the article is reported, not misaligned
+    (again / "p.txt").write_text(text.replace("»", "Fin"), encoding="utf-8")
+    rep = annotations.rebuild(manifest, again, tmp_path / "h.jsonl")
+    assert rep.missing, rep.summary()

@@ -95,25 +95,49 @@ class RebuildReport:
 
 
 def _realign(entry: dict, text: str) -> list[dict] | None:
-    """Find each sentence of `entry` in a changed `text` by its word hash; None if any is lost."""
+    """Find each sentence of `entry` in a changed `text` by its word hash; None if any is lost.
+
+    A sentence without words (a lone "»" or ".") has no hash to look for: it keeps its distance to the
+    nearest sentence found after it (or, at the end, before it), provided the text there still has no words.
+    """
     spans = [(m.start(), m.end(), m.group(0).lower()) for m in _WORD.finditer(text)]
     toks = [w for _, _, w in spans]
-    found, pos = [], 0
+    found: list[tuple[dict, int, int]] = []
+    pending: list[dict] = []  # word-less sentences waiting for the shift of the next sentence found
+    pos, shift = 0, None
+
+    def place(s: dict, delta: int) -> bool:
+        a, b = s["start"] + delta, s["end"] + delta
+        if a < 0 or b > len(text) or words(text[a:b]):
+            return False
+        found.append((s, a, b))
+        return True
+
     for s in entry["sentences"]:
         n = s["n_words"]
+        if n == 0:
+            pending.append(s)
+            continue
         hit = None
         for j in range(pos, len(toks) - n + 1):
             if hashlib.sha256(" ".join(toks[j:j + n]).encode("utf-8")).hexdigest() == s["words_sha256"]:
                 hit = j
                 break
-        if hit is None or n == 0:
+        if hit is None:
             return None
         start, end = spans[hit][0], spans[hit + n - 1][1]
         full = start + (s["end"] - s["start"])  # keep the original span (punctuation) when it still fits
         if full >= end and words_hash(text[start:full]) == s["words_sha256"]:
             end = full
+        shift = start - s["start"]
+        if not all(place(w, shift) for w in pending):
+            return None
+        pending = []
         found.append((s, start, end))
         pos = hit + n
+    if pending and (shift is None or not all(place(w, shift) for w in pending)):
+        return None
+    found.sort(key=lambda f: f[0]["i"])
     return [dict({k: s[k] for k in _SENT_KEYS}, start=a, end=b, text=text[a:b]) for s, a, b in found]
 
 
