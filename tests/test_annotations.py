@@ -103,3 +103,20 @@ def test_wordless_sentence_keeps_its_place_when_realigned(tmp_path):
     (again / "p.txt").write_text(text.replace("»", "Fin"), encoding="utf-8")
     rep = annotations.rebuild(manifest, again, tmp_path / "h.jsonl")
     assert rep.missing, rep.summary()
+
+
+def test_page_that_now_ends_earlier_keeps_its_first_sentences_and_says_so(tmp_path):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a001.txt").write_text(TEXT, encoding="utf-8")
+    manifest = tmp_path / "manifest.jsonl"
+    manifest.write_text(json.dumps(annotations.make_manifest(_gold(TEXT), texts)[0]) + "\n", encoding="utf-8")
+    short = tmp_path / "short"
+    short.mkdir()
+    (short / "s.txt").write_text(TEXT.replace("Le modèle est ouvert.\n", "Le modèle"), encoding="utf-8")
+    rep = annotations.rebuild(manifest, short, tmp_path / "g.jsonl")
+    assert rep.realigned == ["a001.txt"] and rep.truncated == [("a001.txt", 2, 3)]
+    assert "cut short a001.txt" in rep.summary()
+    g = annotations.load_press_gold(tmp_path / "g.jsonl")[0]
+    assert [s["text"] for s in g["sentences"]] == ["Titre de l'article", "Meta publie Llama."]
+    assert g["cut_short"] == "2 of 3 sentences"

@@ -86,16 +86,23 @@ class RebuildReport:
     exact: list[str] = field(default_factory=list)
     realigned: list[str] = field(default_factory=list)
     missing: list[tuple[str, str]] = field(default_factory=list)
+    truncated: list[tuple[str, int, int]] = field(default_factory=list)  # doc, sentences kept, sentences coded
 
     def summary(self) -> str:
         lines = [f"{len(self.exact)} articles rebuilt from identical texts, "
-                 f"{len(self.realigned)} realigned from changed texts, {len(self.missing)} missing"]
+                 f"{len(self.realigned)} realigned from changed texts "
+                 f"({len(self.truncated)} of them cut short), {len(self.missing)} missing"]
+        lines += [f"  cut short {doc}: the page now ends earlier; {k} of its {n} coded sentences kept"
+                  for doc, k, n in self.truncated]
         lines += [f"  missing {doc}: {why}" for doc, why in self.missing]
         return "\n".join(lines)
 
 
-def _realign(entry: dict, text: str) -> list[dict] | None:
+def _realign(entry: dict, text: str, allow_truncated: bool = False) -> list[dict] | None:
     """Find each sentence of `entry` in a changed `text` by its word hash; None if any is lost.
+
+    With allow_truncated, a page that now stops earlier (the stored excerpt got shorter) keeps the sentences
+    found before the first lost one, if that is at least half of them; the caller reports the loss.
 
     A sentence without words (a lone "»" or ".") has no hash to look for: it keeps its distance to the
     nearest sentence found after it (or, at the end, before it), provided the text there still has no words.
@@ -124,6 +131,9 @@ def _realign(entry: dict, text: str) -> list[dict] | None:
                 hit = j
                 break
         if hit is None:
+            if allow_truncated and 2 * len(found) >= len(entry["sentences"]):
+                pending = []
+                break
             return None
         start, end = spans[hit][0], spans[hit + n - 1][1]
         full = start + (s["end"] - s["start"])  # keep the original span (punctuation) when it still fits
@@ -165,15 +175,18 @@ def rebuild(manifest: Path = MANIFEST, texts_dir: Path = TEXTS_DIR,
             report.exact.append(e["doc"])
         elif e["url"] and e["url"] in by_url:
             f, text = by_url[e["url"]]
-            sents = _realign(e, text)
+            sents = _realign(e, text) or _realign(e, text, allow_truncated=True)
             if sents is None:
                 report.missing.append((e["doc"], f"{f.name} has this URL but its text changed too much"))
                 continue
             report.realigned.append(e["doc"])
+            if len(sents) < len(e["sentences"]):
+                report.truncated.append((e["doc"], len(sents), len(e["sentences"])))
         else:
             report.missing.append((e["doc"], f"no text with this content or URL ({e['url']})"))
             continue
-        gold.append(dict(meta, text_file=f.name, sentences=sents, entities=e.get("entities", [])))
+        cut = {"cut_short": f"{len(sents)} of {len(e['sentences'])} sentences"} if len(sents) < len(e["sentences"]) else {}
+        gold.append(dict(meta, text_file=f.name, sentences=sents, entities=e.get("entities", []), **cut))
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
