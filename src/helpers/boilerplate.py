@@ -68,17 +68,22 @@ def _shape(line: str) -> dict[str, Any]:
     end = line.rstrip()[-1:] if line.strip() else ""
     return {"n": n, "len": len(line), "caps": caps / len(alpha) if alpha else 0.0,
             "upper": sum(w.isupper() and len(w) > 1 for w in alpha) / len(alpha) if alpha else 0.0,
-            "digits": sum(c.isdigit() for c in line) / max(len(line), 1),
+            "digits": sum(map(str.isdigit, line)) / max(len(line), 1),
             "end": end if end in ".!?…:;,)»\"|" else ("w" if end.isalnum() else "o"),
             "long": C._is_long(line) if line else False}
 
 
 def line_features(lines: list[str], i: int, first_long: int, last_long: int,
-                  seen: dict[str, int] | None = None) -> dict[str, Any]:
+                  seen: dict[str, int] | None = None, shapes: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The features of line i of a normalised article (lines as split on newlines; blank lines count).
-    seen: folded line -> index of its first occurrence (a repeated title or teaser is boilerplate)."""
+    seen: folded line -> index of its first occurrence (a repeated title or teaser is boilerplate);
+    shapes: _shape of every line, when the caller computed them once for the article."""
     line = lines[i]
-    sh = _shape(line)
+
+    def shape(k: int) -> dict[str, Any]:
+        return shapes[k] if shapes is not None else _shape(lines[k])
+
+    sh = shape(i)
     n_lines = max(len(lines), 1)
     nonblank_before = sum(1 for x in lines[:i] if x)
     nonblank_after = sum(1 for x in lines[i + 1:] if x)
@@ -128,7 +133,7 @@ def line_features(lines: list[str], i: int, first_long: int, last_long: int,
         if not 0 <= k < len(lines):
             f[side + "=none"] = 1.0
             continue
-        o = _shape(lines[k])
+        o = shape(k)
         f[side + "_blank"] = float(k != j)
         f[side + "_n=" + _bin(o["n"], (1, 3, 8, 20))] = 1.0
         f[side + "_end=" + o["end"]] = 1.0
@@ -139,7 +144,7 @@ def line_features(lines: list[str], i: int, first_long: int, last_long: int,
         while 0 <= k2 < len(lines) and not lines[k2]:
             k2 += -1 if side == "prev" else 1
         if 0 <= k2 < len(lines):
-            o2 = _shape(lines[k2])
+            o2 = shape(k2)
             f[side + "2_n=" + _bin(o2["n"], (1, 3, 8, 20))] = 1.0
             f[side + "2_long"] = float(o2["long"])
     return f
@@ -169,7 +174,8 @@ def article_features(lines: list[str]) -> list[dict[str, Any]]:
     for i, line in enumerate(lines):
         if line:
             seen.setdefault(fold(line), i)
-    return [line_features(lines, i, first_long, last_long, seen) for i in range(len(lines))]
+    shapes = [_shape(line) for line in lines]
+    return [line_features(lines, i, first_long, last_long, seen, shapes) for i in range(len(lines))]
 
 
 @dataclass

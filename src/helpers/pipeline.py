@@ -246,6 +246,43 @@ def _prepare_article(art: corpus_mod.Article) -> PreparedArticle | corpus_mod.Pr
     return PreparedArticle(art, cleaned, detected)
 
 
+PREPARE_PARALLEL_MIN = 200  # files to read and clean before a second process is worth its start
+
+_PREPARE_CONTEXT: tuple[Path, dict] | None = None  # (root, metadata) inherited by forked preparation workers
+
+
+def _read_and_prepare(path: Path) -> tuple[list, list, int]:
+    """Read one file and clean its articles (in a forked worker: root and metadata come from the parent)."""
+    root, metadata = _PREPARE_CONTEXT
+    arts, probs, counted = corpus_mod.read_file(path, root, metadata)
+    return [_prepare_article(a) for a in arts], probs, counted
+
+
+def _prepare_files(paths_: list[Path], root: Path, metadata: dict, n_process: int) -> list[tuple[list, list, int]]:
+    """_read_and_prepare of each file, in order: in n_process forked workers when there are many files."""
+    global _PREPARE_CONTEXT
+    _PREPARE_CONTEXT = (root, metadata)
+    try:
+        if n_process < 2 or len(paths_) < PREPARE_PARALLEL_MIN or "fork" not in _mp_methods():
+            return [_read_and_prepare(p) for p in paths_]
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        from .boilerplate import load_line_model
+
+        load_line_model()  # loaded once here, inherited by the workers
+        with ProcessPoolExecutor(max_workers=n_process, mp_context=mp.get_context("fork")) as pool:
+            return list(pool.map(_read_and_prepare, paths_, chunksize=16))
+    finally:
+        _PREPARE_CONTEXT = None
+
+
+def _mp_methods() -> list[str]:
+    import multiprocessing as mp
+
+    return mp.get_all_start_methods()
+
+
 def _prepare_code_version() -> str:
     h = hashlib.sha256()
     from . import formats, outlets
@@ -264,12 +301,14 @@ def _prepare_code_version() -> str:
     return h.hexdigest()[:16]
 
 
-def prepare(corpus_dir: str | Path, cache_dir: str | Path | None = None, use_cache: bool = False
+def prepare(corpus_dir: str | Path, cache_dir: str | Path | None = None, use_cache: bool = False,
+            n_process: int = 1
             ) -> tuple[dict[str, PreparedArticle], list[corpus_mod.Problem], list[corpus_mod.Duplicate], int]:
     """Load and clean every article; flag language; set duplicates aside.
 
     With use_cache, each file's result is kept (in the store folder) under its path, size and
-    modification time, so that a second run reads and cleans only new or changed files.
+    modification time, so that a second run reads and cleans only new or changed files. With n_process > 1,
+    many files to read are shared between that many forked processes (same results, in the same order).
     """
     root = Path(corpus_dir)
     if not root.exists():
@@ -296,19 +335,24 @@ def prepare(corpus_dir: str | Path, cache_dir: str | Path | None = None, use_cac
     clean_problems: list[corpus_mod.Problem] = []
     prepared: dict[str, PreparedArticle] = {}
     n_files = 0
+    stamps: dict[Path, tuple[int, int] | None] = {}
     for path in files:
-        rel = path.relative_to(root).as_posix()
         try:
             st = path.stat()
-            stamp = (st.st_size, st.st_mtime_ns)
+            stamps[path] = (st.st_size, st.st_mtime_ns)
         except OSError:
-            stamp = None
-        entry = old_files.get(rel)
-        if entry is not None and stamp is not None and entry[0] == stamp:
-            items, probs, counted = entry[1]
-        else:
-            arts, probs, counted = corpus_mod.read_file(path, root, metadata)
-            items = [_prepare_article(a) for a in arts]
+            stamps[path] = None
+
+    def cached(path: Path):
+        entry = old_files.get(path.relative_to(root).as_posix())
+        return entry[1] if entry is not None and stamps[path] is not None and entry[0] == stamps[path] else None
+
+    todo = [p for p in files if cached(p) is None]
+    fresh = dict(zip(todo, _prepare_files(todo, root, metadata, n_process), strict=True))
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        stamp = stamps[path]
+        items, probs, counted = fresh[path] if path in fresh else cached(path)
         if stamp is not None:
             new_files[rel] = (stamp, (items, probs, counted))
         read_problems += probs
@@ -414,7 +458,8 @@ def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cac
     name = name or corpus_dir.resolve().name
     scheduler = scheduler or os.environ.get("DASK_SCHEDULER") or None
     n_process = n_process or default_n_process()
-    prepared, problems, duplicates, n_files = prepare(corpus_dir, cache_dir=cache_dir, use_cache=True)
+    prepared, problems, duplicates, n_files = prepare(corpus_dir, cache_dir=cache_dir, use_cache=True,
+                                                      n_process=1 if scheduler else n_process)
     dup_ids = {d.doc_id: d.duplicate_of for d in duplicates}
     by_model: dict[str, dict[str, str]] = {}
     english = nlp_mod.english_model()
