@@ -239,3 +239,39 @@ def test_agreement_is_computed_from_the_committed_passes(tmp_path):
     assert agr["stance"]["raw_agreement"] == round(2 / 3, 3)
     assert agr["frames"]["f1_between_passes"] == round(2 / 3, 3)
     assert isinstance(_agreement(tmp_path / "missing"), str)
+
+
+def test_relevance_gate_removes_stance_and_frames_of_articles_judged_off_topic(tiny_gold: Path) -> None:
+    from helpers.framing.lexicon import FRAMES
+    from helpers.learning import evaluate
+    from helpers.learning.gold import parse_gold
+    from helpers.relevance_train import Example
+
+    arts = read_gold([("tiny", tiny_gold)])
+    data = evaluate.build_dataset(arts, parse_gold(arts))
+    texts = {a.key: " ".join(s.text for s in a.sentences) for a in arts}
+    # no AI vocabulary at all: the rule guard of helpers.relevance.decide judges it off topic, whatever the model
+    texts["tiny:t4"] = "Le marché du village ouvre le samedi. Les producteurs vendent des légumes et du fromage."
+    off = [Example(f"o{i}", "offtopic_press", t, "off_topic") for i, t in enumerate(
+        ["Le match de football s'est joué sous la pluie.", "La mairie rénove la piscine municipale cet été.",
+         "Le festival de musique attire des milliers de visiteurs.", "Les agriculteurs manifestent contre les prix."])]
+    gate = evaluate.RelevanceGate(texts=texts, labels={k: "on_topic" for k in texts}, offtopic=off)
+    assert gate.off_groups(["tiny:t1", "tiny:t2", "tiny:t3"], ["tiny:t4"]) == {"tiny:t4"}
+    evaluate.N_BOOT = 20
+    cv = evaluate.cross_validate(data, FRAMES, folds=2, repeats=1, seed=0, gate=gate)
+    assert {"learned", "rules", "learned_ungated", "rules_ungated"} <= set(cv["stance"])
+    t4 = [i for i, g in enumerate(data.groups) if g == "tiny:t4"]
+    oof = cv["oof_last_repeat"]
+    assert all(oof["stance"][i] == "none" and oof["frames"][i] == () for i in t4)
+    assert "in-fold relevance classifier" in cv["design"]["relevance_gate"]
+
+
+def test_retraining_keeps_the_cards_record_of_experiments(tiny_gold: Path, tmp_path: Path) -> None:
+    out = tmp_path / "m"
+    out.mkdir()
+    (out / CARD_FILE).write_text(json.dumps({"experiments": {"runs": [{"what": "earlier try"}]}}), encoding="utf-8")
+    card = train(out, folds=2, repeats=1, seed=0, gold_files=[("tiny", tiny_gold)], progress=False, n_boot=20,
+                 gate=False)
+    assert card["experiments"]["runs"][0]["what"] == "earlier try"
+    assert json.loads((out / CARD_FILE).read_text(encoding="utf-8"))["experiments"] == card["experiments"]
+    assert card["cv_design"]["relevance_gate"].startswith("none")

