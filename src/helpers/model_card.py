@@ -103,6 +103,11 @@ def summary_markdown(card: dict | None) -> str:
              f"(rule detector on the same folds {fmt(metric(card, 'stance.rules_cv.macro_f1'))}); frames micro-F1 "
              f"**{fmt(metric(card, 'frames.cv.micro_f1'))}** (rules {fmt(metric(card, 'frames.rules_cv.micro_f1'))}).",
              ]
+    gate = design.get("relevance_gate")
+    if gate and not str(gate).startswith("none"):
+        lines.append(f"- **Scored as the pipeline runs**: {gate}; an article judged not on topic keeps no stance and "
+                     f"no frame. Without that gate: stance {fmt(metric(card, 'stance.cv_ungated.macro_f1'))}, frames "
+                     f"{fmt(metric(card, 'frames.cv_ungated.micro_f1'))}.")
     ft = card.get("final_test")
     if isinstance(ft, dict):
         lines.append(f"- **Final test** ({ft.get('design', {}).get('n_articles', '?')} articles kept aside from all "
