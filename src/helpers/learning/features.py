@@ -143,12 +143,12 @@ def doc_features(doc: Doc) -> list[SentenceFeatures]:
     if hit is not None and hit[0] == len(doc):
         return hit[1]
     from ..framing.lexicon import frame_lexicon
-    from ..framing.rules import label_sentence, token_keys
+    from ..framing.rules import doc_token_keys, label_sentence
     from ..stance.rules import doc_stances
 
     decisions = doc_stances(doc)
     lex = frame_lexicon()
-    keys = [token_keys(t) for t in doc]
+    keys = doc_token_keys(doc)  # the frames table's own keys when it ran first: its rule pass is then reused
     own, shared, out = [], [], []
     for sid, span, d in decisions:
         hits = label_sentence(doc, span, keys, lex)
