@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 from spacy.tokens import Doc, Span, Token
 
+from ..doccache import DocCache
 from ..tables import iter_sentences
 from .lexicon import (
     CONTRACTIONS,
@@ -62,9 +62,9 @@ def token_keys(tok: Token) -> frozenset[str]:
     return _token_keys(tok.text, tok.lemma_, tok.pos_)
 
 
-_DOC_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_DOC_KEYS = DocCache()
 # doc -> (len(doc), the token keys lists it was labelled with (equal lists), {(start, end): [(lexicon, hits)]})
-_LABELS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_LABELS = DocCache()
 
 
 def doc_token_keys(doc: Doc) -> list[frozenset[str]]:

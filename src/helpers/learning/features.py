@@ -19,12 +19,12 @@ The rule detectors run once per document (cached while the Doc lives).
 from __future__ import annotations
 
 import re
-import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
 from spacy.tokens import Doc, Span
 
+from ..doccache import DocCache
 from ..textfold import fold
 
 FEATURE_REVISION = "2"
@@ -134,7 +134,7 @@ def _vector(span: Span) -> np.ndarray:
     return v / norm if norm else v
 
 
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_CACHE = DocCache()
 
 
 def doc_features(doc: Doc) -> list[SentenceFeatures]:
