@@ -150,3 +150,22 @@ def test_relevance_chosen_for_every_notebook_through_the_environment(monkeypatch
     assert len(corpus.frames) == len(corpus.frames_ungated)
     explicit = build_corpus(FIXTURE_CORPUS, model=TEST_MODEL, cache_dir=tmp_path, progress=False, relevance="rules")
     assert set(explicit.documents["relevance_source"]) <= {"rules", "override"}
+
+
+def test_machine_judgements_are_cached_per_text_and_model(tmp_path, monkeypatch) -> None:
+    from helpers import relevance as R
+
+    texts = {"a": "Meta publie Llama, un modèle d'IA open source aux poids ouverts. Les chercheurs saluent l'ouverture.",
+             "b": "Le marché du village ouvre le samedi matin.",
+             "c": "OpenAI présente un nouveau modèle d'intelligence artificielle fermé."}
+    plain = R.relevance_table(texts)
+    first = R.relevance_table(texts, cache_dir=tmp_path)
+    assert first.equals(plain) and list(tmp_path.glob("relevance-*.pkl"))
+
+    def no_model(*_a, **_k):
+        raise AssertionError("the model should not be needed: every text is cached")
+
+    monkeypatch.setattr(R, "load_model", no_model)
+    again = R.relevance_table(texts, overrides={"b": "on_topic"}, cache_dir=tmp_path)
+    assert again.drop(index=1).equals(plain.drop(index=1))
+    assert again.loc[1, "relevance"] == "on_topic" and again.loc[1, "relevance_source"] == "override"

@@ -518,7 +518,7 @@ def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cac
     documents = _documents_table(prepared, order, docinfo, dup_ids, {d: entries[d][0] for d in order})
     if relevance is None:
         relevance = os.environ.get("HELPERS_RELEVANCE") or "model"
-    documents = _with_relevance(documents, prepared, relevance)
+    documents = _with_relevance(documents, prepared, relevance, store.store_root(cache_dir))
     _write_if_changed(folder / "documents.parquet", store.parquet_bytes(documents))
     texts_all = {d: prepared[d].cleaned.text for d in order}
     docs = LazyDocs({d: entries[d] for d in order}, texts_all, parse_cache)
@@ -592,8 +592,9 @@ def _documents_table(prepared: dict[str, PreparedArticle], order: list[str], doc
 
 
 def _with_relevance(documents: pd.DataFrame, prepared: dict[str, PreparedArticle],
-                    relevance: str | Mapping[str, str]) -> pd.DataFrame:
-    """Fill the relevance columns: metadata `relevance` fields, then the parameter's mapping, override the machine."""
+                    relevance: str | Mapping[str, str], cache_dir: Path | None = None) -> pd.DataFrame:
+    """Fill the relevance columns: metadata `relevance` fields, then the parameter's mapping, override the machine
+    (the machine's judgement of each text is cached in cache_dir)."""
     if not len(documents):
         return documents
     overrides = {d: p.article.extra["relevance"] for d, p in prepared.items() if p.article.extra.get("relevance")}
@@ -601,7 +602,7 @@ def _with_relevance(documents: pd.DataFrame, prepared: dict[str, PreparedArticle
     if not isinstance(relevance, str):
         overrides.update(relevance)
     rel = relevance_mod.relevance_table({d: prepared[d].cleaned.text for d in documents["doc_id"]},
-                                        overrides=overrides, method=method).set_index("doc_id")
+                                        overrides=overrides, method=method, cache_dir=cache_dir).set_index("doc_id")
     out = documents.copy()
     for col in ("relevance", "relevance_score", "relevance_source"):
         out[col] = out["doc_id"].map(rel[col])

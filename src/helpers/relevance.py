@@ -220,24 +220,73 @@ def normalise_label(value: object) -> str | None:
     return ALIASES.get(str(value).strip().lower().replace("  ", " "))
 
 
+def _model_file_key(path: str | None) -> str | None:
+    """sha256 of the model file (None when absent): the machine's labels are cached under it."""
+    import hashlib
+
+    p = Path(path) if path else MODEL_PATH
+    try:
+        return hashlib.sha256(p.read_bytes()).hexdigest()[:16]
+    except OSError:
+        return None
+
+
+def _model_labels(bodies: list[str], model_path: str | None, cache_dir: Path | None
+                  ) -> tuple[list[str], list[float]] | None:
+    """The model's (label, P(on_topic)) of each text, None without a model. With cache_dir, each text's result is
+    kept under the text's and the model file's hashes, so a corpus run again only judges new texts (and the
+    model is not even loaded when every text is known)."""
+    import hashlib
+    import pickle
+
+    memo: dict[str, tuple[str, float]] = {}
+    path = None
+    key = _model_file_key(model_path) if cache_dir is not None else None
+    if key is not None:
+        path = Path(cache_dir) / f"relevance-{key}.pkl"
+        try:
+            memo = pickle.loads(path.read_bytes())
+        except Exception:  # noqa: BLE001 - no cache or an unreadable one: judge every text
+            memo = {}
+    hashes = [hashlib.sha1(b.encode("utf-8")).hexdigest() for b in bodies]
+    todo = sorted({i for i, h in enumerate(hashes) if h not in memo})
+    if todo:
+        bundle = load_model(model_path)
+        if bundle is None:
+            return None
+        some = [bodies[i] for i in todo]
+        proba = predict_proba(bundle["model"], some)
+        labels = decide(proba, some, float(bundle.get("threshold", 0.5)), bool(bundle.get("rule_guard", True)))
+        for i, lab, sc in zip(todo, labels, proba["on_topic"].round(4).tolist(), strict=True):
+            memo[hashes[i]] = (lab, float(sc))
+        if path is not None:
+            from .store import atomic_write_bytes
+
+            try:
+                atomic_write_bytes(path, pickle.dumps(memo, protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError as exc:
+                log.warning("relevance: could not write its cache %s (%s)", path, exc)
+    return [memo[h][0] for h in hashes], [memo[h][1] for h in hashes]
+
+
 def relevance_table(texts: Mapping[str, str], overrides: Mapping[str, object] | None = None,
-                    method: str = "model", model_path: str | None = None) -> pd.DataFrame:
+                    method: str = "model", model_path: str | None = None,
+                    cache_dir: str | Path | None = None) -> pd.DataFrame:
     """One row per article: doc_id, relevance, relevance_score (P(on_topic)), relevance_source.
 
     method: "model" (the learned classifier, the rules if it is absent), "rules", or "all" (every article
     on topic: no gating). overrides: doc_id -> label (metadata or parameter), which win; an unrecognised
-    label is logged and ignored."""
+    label is logged and ignored. cache_dir: where the model's judgement of each text is kept between runs."""
     ids = list(texts)
     if not ids:
         return pd.DataFrame(columns=RELEVANCE_COLUMNS)
     bodies = [texts[d] for d in ids]
-    bundle = load_model(model_path) if method == "model" else None
+    judged = (_model_labels(bodies, model_path, Path(cache_dir) if cache_dir else None)
+              if method == "model" else None)
     if method == "all":
         labels, scores, source = ["on_topic"] * len(ids), [1.0] * len(ids), "parameter (all on topic)"
-    elif bundle is not None:
-        proba = predict_proba(bundle["model"], bodies)
-        labels = decide(proba, bodies, float(bundle.get("threshold", 0.5)), bool(bundle.get("rule_guard", True)))
-        scores, source = proba["on_topic"].round(4).tolist(), "model"
+    elif judged is not None:
+        (labels, scores), source = judged, "model"
     else:
         ruled = [rule_relevance(t) for t in bodies]
         labels, scores, source = [r[0] for r in ruled], [r[1] for r in ruled], "rules"
