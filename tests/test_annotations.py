@@ -17,6 +17,16 @@ def _gold(text: str) -> list[dict]:
              "entities": [{"name": "Meta", "type": "ORG", "aliases": []}]}]
 
 
+def _manifest(tmp_path, text: str, gold: list[dict]):
+    """A one-article manifest made from `text` saved as a001.txt; returns its path."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a001.txt").write_text(text, encoding="utf-8")
+    manifest = tmp_path / "manifest.jsonl"
+    manifest.write_text(json.dumps(annotations.make_manifest(gold, texts)[0]) + "\n", encoding="utf-8")
+    return manifest
+
+
 def test_manifest_has_no_text_and_rebuilds_exactly(tmp_path):
     texts = tmp_path / "texts"
     texts.mkdir()
@@ -39,11 +49,7 @@ def test_manifest_has_no_text_and_rebuilds_exactly(tmp_path):
 
 
 def test_changed_text_is_realigned_or_reported(tmp_path):
-    texts = tmp_path / "texts"
-    texts.mkdir()
-    (texts / "a001.txt").write_text(TEXT, encoding="utf-8")
-    manifest = tmp_path / "manifest.jsonl"
-    manifest.write_text(json.dumps(annotations.make_manifest(_gold(TEXT), texts)[0]) + "\n", encoding="utf-8")
+    manifest = _manifest(tmp_path, TEXT, _gold(TEXT))
     changed = tmp_path / "changed"
     changed.mkdir()
     (changed / "x.txt").write_text(TEXT.replace("\n\n", "\n\nAccepter les cookies\n"), encoding="utf-8")
@@ -86,11 +92,7 @@ def test_wordless_sentence_keeps_its_place_when_realigned(tmp_path):
     a = text.index("»")
     gold[0]["sentences"].append({"i": 3, "start": a, "end": a + 1, "text": "»", "boilerplate": False,
                                  "stance": "none", "frames": [], "devices": []})
-    texts = tmp_path / "texts"
-    texts.mkdir()
-    (texts / "a001.txt").write_text(text, encoding="utf-8")
-    manifest = tmp_path / "manifest.jsonl"
-    manifest.write_text(json.dumps(annotations.make_manifest(gold, texts)[0]) + "\n", encoding="utf-8")
+    manifest = _manifest(tmp_path, text, gold)
     again = tmp_path / "again"
     again.mkdir()
     # gathered again without the final newline and with a cookie line: not identical, realigned
@@ -106,11 +108,7 @@ def test_wordless_sentence_keeps_its_place_when_realigned(tmp_path):
 
 
 def test_page_that_now_ends_earlier_keeps_its_first_sentences_and_says_so(tmp_path):
-    texts = tmp_path / "texts"
-    texts.mkdir()
-    (texts / "a001.txt").write_text(TEXT, encoding="utf-8")
-    manifest = tmp_path / "manifest.jsonl"
-    manifest.write_text(json.dumps(annotations.make_manifest(_gold(TEXT), texts)[0]) + "\n", encoding="utf-8")
+    manifest = _manifest(tmp_path, TEXT, _gold(TEXT))
     short = tmp_path / "short"
     short.mkdir()
     (short / "s.txt").write_text(TEXT.replace("Le modèle est ouvert.\n", "Le modèle"), encoding="utf-8")
