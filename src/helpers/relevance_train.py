@@ -89,6 +89,16 @@ def choose_threshold(exs: list[Example], seed: int = 0, inner: int = 3) -> float
     return round(min(0.5, max(0.02, q - 1e-6)), 4)
 
 
+def judge(train: list[Example], texts: list[str], seed: int = 0, threshold: float | None = None
+          ) -> tuple[list[str], pd.DataFrame, float]:
+    """Labels of `texts` by a relevance model fitted on `train` (as the pipeline decides them), the
+    probabilities, and the on-topic threshold used (chosen on train's inner folds unless given)."""
+    model = fit(train, seed=seed)
+    thr = threshold if threshold is not None else choose_threshold(train, seed=seed)
+    proba = rel.predict_proba(model, texts)
+    return rel.decide(proba, texts, thr), proba, thr
+
+
 def cross_val_predictions(exs: list[Example], n_splits: int = 5, seed: int = 0,
                           threshold: float | None = None) -> pd.DataFrame:
     """Out-of-fold predictions: each article predicted by a model that did not see it (stratified folds of
@@ -96,12 +106,7 @@ def cross_val_predictions(exs: list[Example], n_splits: int = 5, seed: int = 0,
     label, pred, p_on_topic, threshold, fold."""
     rows: list[dict[str, Any]] = []
     for f, (tr, te) in enumerate(_folds(exs, n_splits, seed)):
-        train = [exs[i] for i in tr]
-        model = fit(train, seed=seed)
-        thr = threshold if threshold is not None else choose_threshold(train, seed=seed)
-        texts = [exs[i].text for i in te]
-        proba = rel.predict_proba(model, texts)
-        pred = rel.decide(proba, texts, thr)
+        pred, proba, thr = judge([exs[i] for i in tr], [exs[i].text for i in te], seed=seed, threshold=threshold)
         for j, i in enumerate(te):
             rows.append({"doc": exs[i].doc, "source": exs[i].source, "label": exs[i].label, "pred": pred[j],
                          "p_on_topic": float(proba["on_topic"].iloc[j]), "threshold": thr, "fold": f})

@@ -112,27 +112,37 @@ class RelevanceGate:
         return set(self._memo[key])
 
     def _decide(self, train_groups: Sequence[str], test_groups: Sequence[str]) -> set[str]:
-        from .. import relevance as rel
         from .. import relevance_train as rt
 
         train = [rt.Example(g, "gold", self.texts[g], self.labels.get(g, "on_topic"))
                  for g in sorted(set(train_groups)) if g in self.texts]
         train += list(self.offtopic)
-        if len({e.label for e in train}) < 2:
-            return set()
-        model = rt.fit(train, seed=self.seed)
-        thr = rt.choose_threshold(train, seed=self.seed)
         test = [g for g in sorted(set(test_groups)) if g in self.texts]
-        if not test:
+        if len({e.label for e in train}) < 2 or not test:
             return set()
-        texts = [self.texts[g] for g in test]
-        pred = rel.decide(rel.predict_proba(model, texts), texts, thr)
+        pred, _, _ = rt.judge(train, [self.texts[g] for g in test], seed=self.seed)
         return {g for g, lab in zip(test, pred, strict=True) if lab != "on_topic"}
 
 
-def _gated(stance: Sequence[str], frames: Sequence[tuple[str, ...]], groups: Sequence[str], off: set[str]):
-    return ([("none" if g in off else s) for s, g in zip(stance, groups, strict=True)],
-            [(() if g in off else f) for f, g in zip(frames, groups, strict=True)])
+def _runs(data: Dataset, stance: list[str], frames: list[tuple[str, ...]], off: set[str] | None
+          ) -> tuple[dict[str, list], dict[str, list]]:
+    """The stance and frame runs scored for one set of learned predictions: learned and rules, gated by `off`
+    (articles judged not on topic keep no stance and no frame) when a gate decided it, the ungated ones beside."""
+    run_s = {"learned": stance, "rules": list(data.rule_stance)}
+    run_f = {"learned": frames, "rules": list(data.rule_frames)}
+    if off is None:
+        return run_s, run_f
+
+    def gate_s(preds):
+        return [("none" if g in off else s) for s, g in zip(preds, data.groups, strict=True)]
+
+    def gate_f(preds):
+        return [(() if g in off else f) for f, g in zip(preds, data.groups, strict=True)]
+
+    return ({"learned": gate_s(stance), "rules": gate_s(run_s["rules"]), "learned_ungated": stance,
+             "rules_ungated": run_s["rules"]},
+            {"learned": gate_f(frames), "rules": gate_f(run_f["rules"]), "learned_ungated": frames,
+             "rules_ungated": run_f["rules"]})
 
 
 # --------------------------------------------------------------------------- metrics
@@ -232,11 +242,15 @@ def _scored(data: Dataset, runs_stance, runs_frames, labels, seed: int) -> dict:
 TRAIN_ON = {"stance": "on_topic", "frames": "on_topic"}  # which articles' sentences each model learns from
 
 
+def _train_on(train_on: dict[str, str] | None) -> dict[str, str]:
+    return dict(TRAIN_ON if train_on is None else train_on)
+
+
 def fit_models(data: Dataset, labels: Sequence[str], seed: int,
                train_on: dict[str, str] | None = None) -> tuple[StanceModel, FrameModel]:
     """Both learned detectors fitted on a dataset; train_on[layer] == "on_topic" fits that layer on the sentences
     of on-topic articles only (the gated pipeline never asks it about the others)."""
-    train_on = TRAIN_ON if train_on is None else train_on
+    train_on = _train_on(train_on)
     ds = data.on_topic() if train_on.get("stance") == "on_topic" else data
     sm = StanceModel(seed=seed).fit(ds.feats, ds.vectors, ds.stance, ds.groups)
     df = data.on_topic() if train_on.get("frames") == "on_topic" else data
@@ -275,24 +289,17 @@ def cross_validate(data: Dataset, labels: Sequence[str], folds: int = 5, repeats
             if progress:
                 print(f"  repeat {r + 1}/{repeats}, fold {k + 1}/{folds}: stance macro-F1 {fold_scores[-1]:.3f}",
                       flush=True)
-        if gate is None:
-            runs_s.append({"learned": pred_s, "rules": list(data.rule_stance)})
-            runs_f.append({"learned": pred_f, "rules": list(data.rule_frames)})
-        else:
-            gated_off += len(off)
-            gl_s, gl_f = _gated(pred_s, pred_f, data.groups, off)
-            gr_s, gr_f = _gated(data.rule_stance, data.rule_frames, data.groups, off)
-            runs_s.append({"learned": gl_s, "rules": gr_s, "learned_ungated": pred_s,
-                           "rules_ungated": list(data.rule_stance)})
-            runs_f.append({"learned": gl_f, "rules": gr_f, "learned_ungated": pred_f,
-                           "rules_ungated": list(data.rule_frames)})
+        gated_off += len(off)
+        run_s, run_f = _runs(data, pred_s, pred_f, off if gate is not None else None)
+        runs_s.append(run_s)
+        runs_f.append(run_f)
     res = _scored(data, runs_s, runs_f, labels, seed)
     res["design"] = {"folds": folds, "repeats": repeats, "seed": seed, "grouped_by": "article",
                      "n_articles": n_articles, "n_sentences": int(data.body.sum()),
                      "fold_macro_f1": {"mean": round(float(np.mean(fold_scores)), 4),
                                        "sd": round(float(np.std(fold_scores)), 4)},
                      "interval": "95 % percentile bootstrap over articles (1,000 draws)",
-                     "train_on": dict(TRAIN_ON if train_on is None else train_on),
+                     "train_on": _train_on(train_on),
                      "relevance_gate": ("in-fold relevance classifier (helpers.relevance_train) trained on each fold's "
                                         f"training articles and {len(gate.offtopic)} off-topic articles; "
                                         f"{gated_off / repeats:.1f} of {n_articles} articles gated off per repeat"
@@ -307,19 +314,12 @@ def held_out_scores(train: Dataset, test: Dataset, labels: Sequence[str], seed: 
     cross_validate when `gate` is given)."""
     sm, fm = fit_models(train, labels, seed, train_on)
     ps, pf = predict_models(sm, fm, test)
-    run_s = {"learned": ps, "rules": list(test.rule_stance)}
-    run_f = {"learned": pf, "rules": list(test.rule_frames)}
-    off: set[str] = set()
-    if gate is not None:
-        off = gate.off_groups(train.groups, test.groups)
-        gl_s, gl_f = _gated(ps, pf, test.groups, off)
-        gr_s, gr_f = _gated(test.rule_stance, test.rule_frames, test.groups, off)
-        run_s = {"learned": gl_s, "rules": gr_s, "learned_ungated": ps, "rules_ungated": run_s["rules"]}
-        run_f = {"learned": gl_f, "rules": gr_f, "learned_ungated": pf, "rules_ungated": run_f["rules"]}
+    off = gate.off_groups(train.groups, test.groups) if gate is not None else set()
+    run_s, run_f = _runs(test, ps, pf, off if gate is not None else None)
     res = _scored(test, [run_s], [run_f], labels, seed)
     res["design"] = {"n_articles": len(set(test.groups)), "n_sentences": int(test.body.sum()),
                      "interval": "95 % percentile bootstrap over articles (1,000 draws)",
-                     "train_on": dict(TRAIN_ON if train_on is None else train_on),
+                     "train_on": _train_on(train_on),
                      "relevance_gate": (f"relevance classifier trained on the train articles: {len(off)} of "
                                         f"{len(set(test.groups))} test articles gated off" if gate is not None
                                         else "none (ungated predictions)")}
