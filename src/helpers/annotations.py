@@ -175,7 +175,7 @@ def rebuild(manifest: Path = MANIFEST, texts_dir: Path = TEXTS_DIR,
             report.exact.append(e["doc"])
         elif e["url"] and e["url"] in by_url:
             f, text = by_url[e["url"]]
-            sents = _realign(e, text) or _realign(e, text, allow_truncated=True)
+            sents = _realign(e, text, allow_truncated=True)  # whole when nothing is lost, else the kept part
             if sents is None:
                 report.missing.append((e["doc"], f"{f.name} has this URL but its text changed too much"))
                 continue

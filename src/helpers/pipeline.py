@@ -263,9 +263,10 @@ def _prepare_files(paths_: list[Path], root: Path, metadata: dict, n_process: in
     global _PREPARE_CONTEXT
     _PREPARE_CONTEXT = (root, metadata)
     try:
-        if n_process < 2 or len(paths_) < PREPARE_PARALLEL_MIN or "fork" not in _mp_methods():
-            return [_read_and_prepare(p) for p in paths_]
         import multiprocessing as mp
+
+        if n_process < 2 or len(paths_) < PREPARE_PARALLEL_MIN or "fork" not in mp.get_all_start_methods():
+            return [_read_and_prepare(p) for p in paths_]
         from concurrent.futures import ProcessPoolExecutor
 
         from .boilerplate import load_line_model
@@ -275,12 +276,6 @@ def _prepare_files(paths_: list[Path], root: Path, metadata: dict, n_process: in
             return list(pool.map(_read_and_prepare, paths_, chunksize=16))
     finally:
         _PREPARE_CONTEXT = None
-
-
-def _mp_methods() -> list[str]:
-    import multiprocessing as mp
-
-    return mp.get_all_start_methods()
 
 
 def _prepare_code_version() -> str:

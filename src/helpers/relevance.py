@@ -249,7 +249,7 @@ def _model_labels(bodies: list[str], model_path: str | None, cache_dir: Path | N
         except Exception:  # noqa: BLE001 - no cache or an unreadable one: judge every text
             memo = {}
     hashes = [hashlib.sha1(b.encode("utf-8")).hexdigest() for b in bodies]
-    todo = sorted({i for i, h in enumerate(hashes) if h not in memo})
+    todo = [i for i, h in enumerate(hashes) if h not in memo]
     if todo:
         bundle = load_model(model_path)
         if bundle is None:

@@ -68,8 +68,8 @@ _LABELS = DocCache()
 
 
 def doc_token_keys(doc: Doc) -> list[frozenset[str]]:
-    """token_keys of every token of a document, computed once while the Doc lives (frames, devices and the
-    learned detectors' features all need them)."""
+    """token_keys of every token of a document, computed once per Doc and kept for the last few Docs (frames,
+    devices and the learned detectors' features all need them)."""
     hit = _DOC_KEYS.get(doc)
     if hit is not None and hit[0] == len(doc):
         return hit[1]
@@ -227,7 +227,7 @@ class Hit:
 def label_sentence(doc: Doc, span: Span, keys: Sequence[frozenset[str]], lex: Lexicon) -> list[Hit]:
     """The labels of one sentence according to a lexicon (see the module docstring).
 
-    Memoised while the Doc lives, per (sentence, lexicon), for the same token keys: the rule frames table and
+    Memoised for the last few Docs, per (sentence, lexicon), for the same token keys: the rule frames table and
     the learned detectors' features label the same sentences with the same lexicon (treat the hits as read-only).
     """
     memo = _LABELS.get(doc)

@@ -13,7 +13,7 @@ Per sentence (names are readable, so the weights that decided a prediction can b
 - ``p:`` / ``n:`` the rule and target features of the previous and next sentence, ``p2:`` two before;
 - ``a:`` article-level shares (sentences that name open AI, rule pro and con shares);
 - a dense vector: the mean of spaCy's word vectors (unit length), shown in evidence as "word vectors".
-The rule detectors run once per document (cached while the Doc lives).
+The rule detectors run once per document (cached for the last few Docs: helpers.doccache).
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ _CACHE = DocCache()
 
 
 def doc_features(doc: Doc) -> list[SentenceFeatures]:
-    """The features of every sentence of a parsed document (cached while the Doc object lives)."""
+    """The features of every sentence of a parsed document (cached for the last few Docs)."""
     hit = _CACHE.get(doc)
     if hit is not None and hit[0] == len(doc):
         return hit[1]
