@@ -27,6 +27,14 @@ def _manifest(tmp_path, text: str, gold: list[dict]):
     return manifest
 
 
+def _gathered(tmp_path, folder: str, text: str):
+    """A folder holding `text` as a page gathered again (any file name: pages are matched by content or URL)."""
+    path = tmp_path / folder
+    path.mkdir(exist_ok=True)
+    (path / "page.txt").write_text(text, encoding="utf-8")
+    return path
+
+
 def test_manifest_has_no_text_and_rebuilds_exactly(tmp_path):
     texts = tmp_path / "texts"
     texts.mkdir()
@@ -37,9 +45,7 @@ def test_manifest_has_no_text_and_rebuilds_exactly(tmp_path):
     manifest = tmp_path / "manifest.jsonl"
     manifest.write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
     # gathered again under another name
-    again = tmp_path / "again"
-    again.mkdir()
-    (again / "page.txt").write_text(TEXT, encoding="utf-8")
+    again = _gathered(tmp_path, "again", TEXT)
     out = tmp_path / "gold.jsonl"
     rep = annotations.rebuild(manifest, again, out)
     assert rep.exact == ["a001.txt"] and not rep.missing
@@ -50,16 +56,12 @@ def test_manifest_has_no_text_and_rebuilds_exactly(tmp_path):
 
 def test_changed_text_is_realigned_or_reported(tmp_path):
     manifest = _manifest(tmp_path, TEXT, _gold(TEXT))
-    changed = tmp_path / "changed"
-    changed.mkdir()
-    (changed / "x.txt").write_text(TEXT.replace("\n\n", "\n\nAccepter les cookies\n"), encoding="utf-8")
+    changed = _gathered(tmp_path, "changed", TEXT.replace("\n\n", "\n\nAccepter les cookies\n"))
     rep = annotations.rebuild(manifest, changed, tmp_path / "g.jsonl")
     assert rep.realigned == ["a001.txt"]
     g = annotations.load_press_gold(tmp_path / "g.jsonl")[0]
     assert g["sentences"][1]["text"] == "Meta publie Llama."
-    lost = tmp_path / "lost"
-    lost.mkdir()
-    (lost / "y.txt").write_text(TEXT.replace("Llama", "Mistral"), encoding="utf-8")
+    lost = _gathered(tmp_path, "lost", TEXT.replace("Llama", "Mistral"))
     rep = annotations.rebuild(manifest, lost, tmp_path / "h.jsonl")
     assert rep.missing and "changed too much" in rep.missing[0][1]
     rep = annotations.rebuild(manifest, tmp_path / "nowhere", tmp_path / "i.jsonl")
@@ -93,25 +95,21 @@ def test_wordless_sentence_keeps_its_place_when_realigned(tmp_path):
     gold[0]["sentences"].append({"i": 3, "start": a, "end": a + 1, "text": "»", "boilerplate": False,
                                  "stance": "none", "frames": [], "devices": []})
     manifest = _manifest(tmp_path, text, gold)
-    again = tmp_path / "again"
-    again.mkdir()
     # gathered again without the final newline and with a cookie line: not identical, realigned
-    (again / "p.txt").write_text(text.replace("\n\n", "\n\nAccepter les cookies\n").rstrip("\n"), encoding="utf-8")
+    again = _gathered(tmp_path, "again", text.replace("\n\n", "\n\nAccepter les cookies\n").rstrip("\n"))
     rep = annotations.rebuild(manifest, again, tmp_path / "g.jsonl")
     assert rep.realigned == ["a001.txt"], rep.summary()
     sents = annotations.load_press_gold(tmp_path / "g.jsonl")[0]["sentences"]
     assert [s["text"] for s in sents] == ["Titre de l'article", "Meta publie Llama.", "Le modèle est ouvert.", "»"]
     # a word where the lone mark was: that sentence is lost, the article is reported, not misaligned
-    (again / "p.txt").write_text(text.replace("»", "Fin"), encoding="utf-8")
+    _gathered(tmp_path, "again", text.replace("»", "Fin"))
     rep = annotations.rebuild(manifest, again, tmp_path / "h.jsonl")
     assert rep.missing, rep.summary()
 
 
 def test_page_that_now_ends_earlier_keeps_its_first_sentences_and_says_so(tmp_path):
     manifest = _manifest(tmp_path, TEXT, _gold(TEXT))
-    short = tmp_path / "short"
-    short.mkdir()
-    (short / "s.txt").write_text(TEXT.replace("Le modèle est ouvert.\n", "Le modèle"), encoding="utf-8")
+    short = _gathered(tmp_path, "short", TEXT.replace("Le modèle est ouvert.\n", "Le modèle"))
     rep = annotations.rebuild(manifest, short, tmp_path / "g.jsonl")
     assert rep.realigned == ["a001.txt"] and rep.truncated == [("a001.txt", 2, 3)]
     assert "cut short a001.txt" in rep.summary()
