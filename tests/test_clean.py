@@ -101,3 +101,34 @@ def test_boilerplate_only_gives_empty_text() -> None:
     c = clean_text("Accueil\nMenu\nPartager\nSi vous n'êtes pas redirigé automatiquement, cliquez ici")
     assert c.text == ""
     assert len(c.removed) == 4
+
+
+def test_dateline_of_a_stored_page_goes_to_metadata_and_the_sentence_stays():
+    c = clean_text("date 2025-01 (AOF) - DeepSeek a fait perdre mille milliards de dollars aux valeurs américaines.\n"
+                   "La suite de l'article.", line_model=False)
+    assert c.text.startswith("DeepSeek a fait perdre")
+    assert c.meta["date"] == "2025-01" and c.meta["source"] == "AOF"
+    alone = clean_text("date 2023-03\nLe 3 mars 2023, soit une semaine après sa publication.", line_model=False)
+    assert alone.text == "Le 3 mars 2023, soit une semaine après sa publication." and alone.meta["date"] == "2023-03"
+    # only at the start of the article: a body line that begins with the word "date" stays
+    later = clean_text("Titre\ndate 2024 : le projet sera livré.", line_model=False)
+    assert "date 2024" in later.text
+
+
+def test_account_forms_go_but_sentences_about_passwords_stay():
+    text = ("Mot de passe oublié ?\nIdentifiantMot\nJe m'inscris ! (gratuit)\nDéjà abonné ?\nPas encore abonné ?\n"
+            "Vous devez avoir un compte Developpez.com et être connecté pour pouvoir participer aux discussions.\n"
+            "Le mot de passe de l'administrateur a fui.\nIl faut avoir un compte Google pour utiliser Gemini.")
+    c = clean_text(text, line_model=False)
+    assert c.text == "Le mot de passe de l'administrateur a fui.\nIl faut avoir un compte Google pour utiliser Gemini."
+    assert {r.reason for r in c.removed} == {"account or login form"}
+
+
+def test_signature_of_an_embedded_post_is_removed_and_its_text_kept():
+    text = ("Altman, Hassabis and Amodei are lobbying.\n— Yann LeCun (@ylecun) October 29, 2023\n"
+            "once weights are out… — Sam Altman (@sama) July 12, 2025\n— Attac France (@attac_fr) 8 décembre 2018\n"
+            "Le patron (@x) a parlé le 3 mars 2024 de tout.")
+    c = clean_text(text, line_model=False)
+    assert c.text.split("\n") == ["Altman, Hassabis and Amodei are lobbying.", "once weights are out…",
+                                  "Le patron (@x) a parlé le 3 mars 2024 de tout."]
+    assert [r.reason for r in c.removed] == ["embedded post signature"] * 3

@@ -49,8 +49,11 @@ _RULES = {
     "date": lambda s: bool(C.DATE_RE.search(s)), "section": lambda s: bool(C.SECTION_WORDS.search(s)),
     "logo": lambda s: bool(C.LOGO_SOURCE.search(s)), "symbols": lambda s: bool(C._EMOJI_OR_SYMBOL.match(s)),
     "read_also": lambda s: bool(C.READ_ALSO.match(s)), "reading_time": lambda s: bool(C.READING_TIME.search(s)),
-    "list_number": lambda s: bool(C.LIST_NUMBER.match(s)),
+    "list_number": lambda s: bool(C.LIST_NUMBER.match(s)), "account": lambda s: bool(C.ACCOUNT.search(s)),
 }
+# two page elements glued together by text extraction: a word's end run straight into a capitalised word
+# ("Benjamin BichonCo-directeur", "Manuel DesforgesCéréalier"; brand names like DeepSeek also match, and weigh less)
+_GLUED = re.compile(r"[a-zà-ÿ]{4}[A-ZÀ-Ý][a-zà-ÿ]{3}")
 
 
 def _bin(n: float, edges: tuple[float, ...]) -> str:
@@ -95,7 +98,7 @@ def line_features(lines: list[str], i: int, first_long: int, last_long: int,
         "end=" + sh["end"]: 1.0, "long": float(sh["long"]),
         "url": float(bool(C.URL_RE.search(line))), "email": float(bool(_EMAIL.search(line))),
         "at": float("@" in line), "pipe": float("|" in line), "copyright": float("©" in line),
-        "bullet": float(line[:1] in "-•*>·▪►"), "quote": float(bool(re.search(r"[«»\"“”]", line))),
+        "glued": float(bool(_GLUED.search(line))), "bullet": float(line[:1] in "-•*>·▪►"), "quote": float(bool(re.search(r"[«»\"“”]", line))),
         "paren": float(line.startswith("(") or line.endswith(")")), "colon_in": float(":" in line[:-1]),
         "pos=" + _bin(i / n_lines, (0.05, 0.2, 0.5, 0.8, 0.95)): 1.0,
         "first": float(i == 0), "last": float(i == n_lines - 1),

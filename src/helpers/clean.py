@@ -100,6 +100,20 @@ SECTION_WORDS = re.compile(
 AUTHOR_IN_BYLINE = re.compile(
     r"(?:^|\b)(?i:par|by|auteur|author)\s*:?\s+((?:de |du |van |von |le |la )?[A-ZÀ-Ý][\w.'’-]*"
     r"(?:[ -](?:de |du |van |von |le |la )?[A-ZÀ-Ý][\w.'’-]*){0,3})")
+# A dateline opening the first line of a stored web page: "date 2025-01 (AOF) - DeepSeek ..." (the date, then
+# an agency or source in parentheses); the date goes to metadata, the rest of the line stays.
+DATELINE = re.compile(r"^date\s+(?P<date>\d{4}(?:-\d{2}){0,2})\b\s*(?:\((?P<src>[^()]{1,50})\)\s*(?:[-–—]\s*)?)?", re.I)
+# The signature line of an embedded post: "— Yann LeCun (@ylecun) October 29, 2023", alone or after the post's text.
+EMBED_SIGNATURE = re.compile(
+    rf"(?:^|\s)[—–-]*\s*(?P<who>[^—–()@\n]{{2,60}}?)\s*\(@\w{{1,30}}\)\s+"
+    rf"(?:(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+(?:{_MONTHS})\s+\d{{4}})\s*$", re.I)
+# Account and login forms of a site ("Identifiez-vous", "Mot de passe oublié ?", "Créez votre compte ...").
+ACCOUNT = re.compile(
+    r"^(?:identifiant|mot de passe|e-mail|email|pseudo)(?=\W|$|(?-i:[A-ZÀ-Ý]))|"
+    r"\b(?:mot de passe oublié|identifiez-vous|connectez-vous|se connecter|créez(?:-en)? (?:un|votre) compte|"
+    r"créer (?:un|votre) compte|je m'inscris|inscription (?:est )?gratuite|vous n'avez pas (?:encore )?de compte|"
+    r"disposez (?:déjà )?d'un compte|être connectée? pour|mon compte|(?:pas encore|déjà) abonnée?|déjà inscrite?|log in|sign in|sign up)\b",
+    re.I)
 TITLE_THRESHOLD = 0.95  # the learned line model removes the first line left only above this
 CLAUSE_PUNCT = re.compile(r"[.!?…:;]\s*$")
 
@@ -209,6 +223,23 @@ def apply_rules(lines: list[str]) -> tuple[list[tuple[int, str]], list[Removed],
             line = re.sub(r"\s{2,}", " ", ELISION.sub(" ", line)).strip()
             if not line:
                 continue
+        m = DATELINE.match(line) if not keep else None
+        if m and m.end() > 0:
+            found.setdefault("date", m.group("date"))
+            if m.group("src") and _n_words(m.group("src")) <= 5:
+                found.setdefault("source", m.group("src").strip())
+            else:
+                m = re.match(r"^date\s+\S+\s*", line, re.I)
+            drop(i, m.group(0).strip(), "dateline")
+            line = line[m.end():].strip()
+            if not line:
+                continue
+        m = EMBED_SIGNATURE.search(line)
+        if m:
+            drop(i, m.group(0).strip(), "embedded post signature")
+            line = line[:m.start()].strip()
+            if not line:
+                continue
         m = TOGGLE_PREFIX.match(line)
         if m:
             drop(i, m.group(0), "navigation")
@@ -229,6 +260,9 @@ def apply_rules(lines: list[str]) -> tuple[list[tuple[int, str]], list[Removed],
             continue
         if (READ_ALSO.match(line) and _n_words(line) <= 30) or (READING_TIME.search(line) and _n_words(line) <= 8):
             drop(i, line, "navigation")
+            continue
+        if ACCOUNT.search(line) and _n_words(line) <= 25:
+            drop(i, line, "account or login form")
             continue
         if REDIRECT.search(line) and _n_words(line) <= 25:
             drop(i, line, "redirection")
