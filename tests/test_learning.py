@@ -275,3 +275,30 @@ def test_retraining_keeps_the_cards_record_of_experiments(tiny_gold: Path, tmp_p
     assert card["experiments"]["runs"][0]["what"] == "earlier try"
     assert json.loads((out / CARD_FILE).read_text(encoding="utf-8"))["experiments"] == card["experiments"]
     assert card["cv_design"]["relevance_gate"].startswith("none")
+
+
+def test_cross_validation_also_scores_the_press_articles_alone(tiny_gold: Path, tmp_path: Path) -> None:
+    from helpers.framing.lexicon import FRAMES
+    from helpers.learning import evaluate
+    from helpers.learning.gold import parse_gold
+
+    recs = [json.loads(line) for line in tiny_gold.read_text(encoding="utf-8").splitlines()]
+    seeds, press = tmp_path / "seeds.jsonl", tmp_path / "press.jsonl"
+    seeds.write_text(json.dumps(recs[0], ensure_ascii=False) + "\n", encoding="utf-8")
+    press.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs[1:]) + "\n", encoding="utf-8")
+    arts = read_gold([("seeds", seeds), ("press", press)])
+    data = evaluate.build_dataset(arts, parse_gold(arts))
+    evaluate.N_BOOT = 20
+    cv = evaluate.cross_validate(data, FRAMES, folds=2, repeats=1, seed=0)
+    assert {"learned_press_only", "rules_press_only"} <= set(cv["stance"]) and "learned_press_only" in cv["frames"]
+    # the press-only score is the metric of the press sentences' out-of-fold predictions, nothing else
+    oof = cv["oof_last_repeat"]["stance"]
+    idx = [i for i, g in enumerate(data.groups) if g.startswith("press:") and data.body[i]]
+    want = evaluate.stance_metrics([data.stance[i] for i in idx], [oof[i] for i in idx])["macro_f1"]
+    assert cv["stance"]["learned_press_only"]["macro_f1"]["mean"] == round(want, 4)
+    # a gold without press articles has no such breakdown
+    only_seeds = evaluate.build_dataset(arts[:1] * 1, parse_gold(arts[:1]))
+    assert "learned_press_only" not in evaluate._scored(only_seeds, [{"learned": ["none"] * len(only_seeds),
+                                                                      "rules": ["none"] * len(only_seeds)}],
+                                                       [{"learned": [()] * len(only_seeds),
+                                                         "rules": [()] * len(only_seeds)}], FRAMES, 0)["stance"]

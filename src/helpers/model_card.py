@@ -108,6 +108,12 @@ def summary_markdown(card: dict | None) -> str:
         lines.append(f"- **Scored as the pipeline runs**: {gate}; an article judged not on topic keeps no stance and "
                      f"no frame. Without that gate: stance {fmt(metric(card, 'stance.cv_ungated.macro_f1'))}, frames "
                      f"{fmt(metric(card, 'frames.cv_ungated.micro_f1'))}.")
+    if isinstance(card.get("stance", {}).get("cv_press_only"), dict):
+        lines.append(f"- **Press articles alone** (the rules were written while reading the seeds and the dev set, "
+                     f"which flatters every score above): stance {fmt(metric(card, 'stance.cv_press_only.macro_f1'))} "
+                     f"(rules {fmt(metric(card, 'stance.rules_cv_press_only.macro_f1'))}), frames "
+                     f"{fmt(metric(card, 'frames.cv_press_only.micro_f1'))} "
+                     f"(rules {fmt(metric(card, 'frames.rules_cv_press_only.micro_f1'))}).")
     ft = card.get("final_test")
     if isinstance(ft, dict):
         lines.append(f"- **Final test** ({ft.get('design', {}).get('n_articles', '?')} articles kept aside from all "
