@@ -395,3 +395,23 @@ def test_gazetteer_model_lines_one_letter_context_aliases_and_o_series():
     base = E.load_gazetteer(learned=False)
     got = [(t[s:e], en.canonical) for t in ["OpenAI a publié o3-mini et o1, puis O1."] for s, e, en, _ in base.find(t)]
     assert ("o3-mini", "o3") in got and ("o1", "o1") in got and ("O1", "o1") not in got  # lower case only
+
+
+def test_a_name_after_universite_is_the_university(nlp):
+    doc = _with_ents(nlp, "Selon Wang Wen, de l'université Renmin à Pékin, les modèles ouverts gagnent.",
+                     [("Wang Wen", "PER"), ("Renmin", "LOC"), ("Pékin", "LOC")])
+    df = E.entities_table({"d": doc}, mention_filter=False)
+    row = df[df["canonical"] == "Université Renmin"]
+    assert list(row["type"]) == ["ORG"] and list(row["text"]) == ["université Renmin"]
+    assert "Renmin" not in set(df["canonical"])
+    doc = nlp("Deux chercheurs de l'université californienne de Stanford ont publié l'étude.")
+    df = E.entities_table({"d": doc}, mention_filter=False)
+    row = df[df["canonical"] == "Stanford"]  # the gazetteer's organisation keeps its name, with the longer surface
+    assert list(row["text"]) == ["université californienne de Stanford"] and list(row["type"]) == ["ORG"]
+
+
+def test_a_letter_and_number_version_is_part_of_the_model_name():
+    gaz = E.load_gazetteer(learned=False)
+    text = "Moonshot a lancé Kimi K2 Thinking, un modèle ouvert."
+    assert ("Kimi K2 Thinking", "Kimi") in [(text[s:e], en.canonical) for s, e, en, _ in gaz.find(text)]
+

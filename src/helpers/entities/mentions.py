@@ -229,6 +229,7 @@ def doc_mentions(doc_id: str, doc: Doc, gazetteer: Gazetteer | None = None, filt
                 model_mentions.append(m)
     mentions = [g for k, g in enumerate(gaz_mentions) if k not in drop_gaz and not _is_dateline(g, text)]
     mentions += model_mentions
+    _university_names(mentions, text)
     _resolve_surnames(mentions, gaz, drop_single=drop_single_surnames)
     mentions = _drop_bylines(mentions, doc, text)
     sids = token_sentence_ids(doc)
@@ -312,6 +313,31 @@ def _is_dateline(m: Mention, text: str) -> bool:
         return False
     letters = [c for c in m.text if c.isalpha()]
     return len(letters) >= 3 and all(c.isupper() for c in letters) and bool(_DATELINE_AFTER.match(text, m.end_char))
+
+
+# "l'université (néerlandaise) de Radboud": the head noun, an optional adjective, an optional "de"/"d'"
+_UNIVERSITY_BEFORE = re.compile(r"(?:^|(?<=[\s'’(]))(?P<head>[Uu]niversit[ée])(?P<adj>\s+[a-zà-ÿ\-]+?)??"
+                                r"(?P<de>\s+de|\s+du|\s+d['’])?\s*$")
+
+
+def _university_names(mentions: list[Mention], text: str) -> None:
+    """A place or organisation name right after "université" is the university: the mention takes the words
+    "université (adjective) (de)" into its surface; a name the gazetteer does not list as an organisation
+    becomes the ORG "Université (de) X" ("l'université Renmin", "l'université californienne de Stanford")."""
+    for m in mentions:
+        if m.type not in ("ORG", "LOC") or not m.text[:1].isupper():
+            continue
+        before = text[max(0, m.start_char - 40):m.start_char]
+        hit = _UNIVERSITY_BEFORE.search(before)
+        if not hit or (hit.group("adj") and fold(hit.group("adj").strip()) in {"de", "du", "des", "la", "le"}):
+            continue
+        start = m.start_char - len(before) + hit.start("head")
+        de = (hit.group("de") or "").strip()
+        if not (m.source != "model" and m.type == "ORG"):
+            link = "" if not de else de + ("" if de[-1] in "'’" else " ")
+            m.canonical = f"Université {link}{m.canonical}"
+            m.type, m.evidence = "ORG", "context"
+        m.start_char, m.text = start, text[start:m.end_char]
 
 
 _TRAILING_VERSION = re.compile(r"^(?P<family>.*?[A-Za-zÀ-ÿ]{3,})[\s\-]?v?\d[\w.,\-]*$")
