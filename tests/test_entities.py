@@ -415,3 +415,14 @@ def test_a_letter_and_number_version_is_part_of_the_model_name():
     text = "Moonshot a lancé Kimi K2 Thinking, un modèle ouvert."
     assert ("Kimi K2 Thinking", "Kimi") in [(text[s:e], en.canonical) for s, e, en, _ in gaz.find(text)]
 
+
+def test_an_acronym_and_its_long_name_are_one_entity(nlp):
+    from helpers.entities.mentions import _initials
+
+    assert _initials("AS Saint-Étienne") == "ASSE" and _initials("Institut national de l'audiovisuel") == "INA"
+    got = _mentions(nlp, "L'Observatoire numérique de Brocéliande ouvre ses fonds. L'ONB les numérise depuis 2020.",
+                    [("Observatoire numérique de Brocéliande", "ORG"), ("ONB", "ORG")])
+    assert got.get("Observatoire numérique de Brocéliande") == "ORG" and "ONB" not in got
+    got = _mentions(nlp, "Selon lui, l'ONB numérise ses fonds.", [("ONB", "ORG")])
+    assert got.get("ONB") == "ORG"  # no long name in the article: the acronym stays
+

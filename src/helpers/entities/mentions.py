@@ -231,6 +231,7 @@ def doc_mentions(doc_id: str, doc: Doc, gazetteer: Gazetteer | None = None, filt
     mentions += model_mentions
     _university_names(mentions, text)
     _resolve_surnames(mentions, gaz, drop_single=drop_single_surnames)
+    _link_acronyms(mentions)
     mentions = _drop_bylines(mentions, doc, text)
     sids = token_sentence_ids(doc)
     for m in mentions:
@@ -415,6 +416,54 @@ def _resolve_surnames(mentions: list[Mention], gaz: Gazetteer, drop_single: bool
     mentions[:] = [m for m in mentions
                    if not (m.source == "model" and m.type == "PER" and len(m.canonical.split()) == 1
                            and counts[name_key(m.canonical)] < 2)]
+
+
+_ACRONYM_SKIP = {"de", "du", "des", "d", "la", "le", "les", "l", "et", "a", "au", "aux", "en", "pour", "sur",
+                 "of", "the", "and", "for", "in", "on"}
+
+
+def _initials(name: str) -> str:
+    """The letters an acronym of this name would take: the first letter of each word (each part of a hyphenated
+    word; function words and elided articles left out), every letter of a word in capitals ("AS Saint-Étienne"
+    -> "ASSE", "Institut national de l'audiovisuel" -> "INA")."""
+    out = []
+    for word in re.split(r"[\s\-]+", name.replace("’", "'")):
+        word = word.split("'")[-1] if "'" in word[:3] else word
+        letters = "".join(c for c in fold(word) if c.isalnum())
+        if not letters or (letters in _ACRONYM_SKIP and not word[:1].isupper()):
+            continue
+        upper = [c for c in word if c.isalpha()]
+        out.append(letters if len(upper) >= 2 and all(c.isupper() for c in upper) else letters[0])
+    return "".join(out).upper()
+
+
+def _link_acronyms(mentions: list[Mention]) -> None:
+    """An acronym and the name it abbreviates, both in the article, are one entity: the model-only one of the two
+    takes the other's canonical name and type ("la Bibliothèque nationale de France (BNF)", "FAIR" and "Facebook
+    Artificial Intelligence Research"); when both are model names the acronym takes the long name."""
+    def is_acronym(m: Mention) -> bool:
+        letters = [c for c in m.canonical if c.isalpha()]
+        return " " not in m.canonical and 2 <= len(letters) <= 6 and all(c.isupper() for c in letters)
+
+    long_names: dict[str, set[tuple[str, str, bool]]] = defaultdict(set)
+    for m in mentions:
+        if m.type != "PER" and len(m.canonical.split()) >= 2:
+            long_names[_initials(m.canonical)].add((m.canonical, m.type, m.source == "model"))
+    if not long_names:
+        return
+    for m in [m for m in mentions if m.type != "PER" or m.source == "model"]:
+        if not is_acronym(m):
+            continue
+        found = long_names.get(name_key(m.canonical).upper(), set())
+        if len({c for c, _, _ in found}) != 1:
+            continue
+        canon, typ, long_is_model = next(iter(found))
+        if m.source == "model":
+            m.canonical, m.type, m.evidence = canon, typ, "acronym"
+        elif long_is_model:
+            for x in mentions:
+                if x.source == "model" and x.canonical == canon:
+                    x.canonical, x.type, x.evidence = m.canonical, m.type, "acronym"
 
 
 def _drop_bylines(mentions: list[Mention], doc: Doc, text: str | None = None) -> list[Mention]:
