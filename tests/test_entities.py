@@ -426,3 +426,12 @@ def test_an_acronym_and_its_long_name_are_one_entity(nlp):
     got = _mentions(nlp, "Selon lui, l'ONB numérise ses fonds.", [("ONB", "ORG")])
     assert got.get("ONB") == "ORG"  # no long name in the article: the acronym stays
 
+
+def test_a_first_name_misspelled_once_is_the_same_person(nlp):
+    text = ("Christian Gagné dirige l'institut. Pour Christiant Gagné, la recherche doit rester ouverte. "
+            "Gagné insiste sur ce point.")
+    got = _mentions(nlp, text, [("Christian Gagné", "PER"), ("Christiant Gagné", "PER"), ("Gagné", "PER")])
+    assert got.get("Christian Gagné") == "PER" and "Christiant Gagné" not in got and "Gagné" not in got
+    got = _mentions(nlp, "Marie Curie et Pierre Curie ont travaillé ensemble.",
+                    [("Marie Curie", "PER"), ("Pierre Curie", "PER")])
+    assert {"Marie Curie", "Pierre Curie"} <= set(got)  # two people with one surname stay two

@@ -389,12 +389,46 @@ def _model_type(span: Span, label: str, cues: dict[str, str], skip: set[str]) ->
     return label, "model"
 
 
+def _one_edit_apart(a: str, b: str) -> bool:
+    """Whether two words differ by one inserted, deleted or replaced letter."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = next((k for k, (x, y) in enumerate(zip(a, b)) if x != y), len(a))
+    return a[i + 1:] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
+
+
+def _merge_misspelled_persons(mentions: list[Mention]) -> None:
+    """Two full person names of one article with the same surname and first names one letter apart are one
+    person misspelled once ("Christiant Gagné" and "Christian Gagné"): the rarer spelling takes the commoner
+    (the gazetteer's name wins)."""
+    counts: Counter[str] = Counter(m.canonical for m in mentions
+                                   if m.type == "PER" and len(m.canonical.split()) == 2)
+    if len(counts) < 2:
+        return
+    listed = {m.canonical for m in mentions if m.source != "model"}
+    rank = sorted(counts, key=lambda c: (c not in listed, -counts[c], c))
+    target: dict[str, str] = {}
+    for k, rare in enumerate(rank):
+        first, last = (name_key(w) for w in rare.split())
+        for common in rank[:k]:
+            f2, l2 = (name_key(w) for w in common.split())
+            if l2 == last and min(len(first), len(f2)) >= 4 and _one_edit_apart(first, f2):
+                target[rare] = target.get(common, common)
+                break
+    for m in mentions:
+        if m.canonical in target and m.source == "model":
+            m.canonical = target[m.canonical]
+
+
 def _resolve_surnames(mentions: list[Mention], gaz: Gazetteer, drop_single: bool = True) -> None:
     """A one-word model mention equal to the last word of a person's full name in the article is that person.
 
     Unresolved one-word model persons that occur only once are dropped (usually a common word
     taken for a name, e.g. 'Face' in a mistranslated 'Hugging Face').
     """
+    _merge_misspelled_persons(mentions)
     full: dict[str, set[str]] = defaultdict(set)
     given: dict[str, set[str]] = defaultdict(set)
     for m in mentions:
