@@ -435,3 +435,16 @@ def test_a_first_name_misspelled_once_is_the_same_person(nlp):
     got = _mentions(nlp, "Marie Curie et Pierre Curie ont travaillé ensemble.",
                     [("Marie Curie", "PER"), ("Pierre Curie", "PER")])
     assert {"Marie Curie", "Pierre Curie"} <= set(got)  # two people with one surname stay two
+
+
+def test_an_acronym_spelled_out_by_the_gazetteer_name_is_decided_once(nlp):
+    got = _mentions(nlp, "Il a dirigé le laboratoire FAIR (Facebook Artificial Intelligence Research) dix ans.",
+                    [("Facebook Artificial Intelligence Research", "ORG")])
+    assert got.get("FAIR") == "ORG" and "Facebook Artificial Intelligence Research" not in got
+
+
+def test_a_long_name_written_short_is_the_long_name(nlp):
+    got = _mentions(nlp, "L'Observatoire numérique a publié un rapport. Selon l'Observatoire, les modèles ouverts "
+                         "progressent.", [("Observatoire numérique", "ORG"), ("Observatoire", "ORG")])
+    assert got.get("Observatoire numérique") == "ORG" and "Observatoire" not in got
+

@@ -232,6 +232,7 @@ def doc_mentions(doc_id: str, doc: Doc, gazetteer: Gazetteer | None = None, filt
     _university_names(mentions, text)
     _resolve_surnames(mentions, gaz, drop_single=drop_single_surnames)
     _link_acronyms(mentions)
+    _link_first_words(mentions)
     mentions = _drop_bylines(mentions, doc, text)
     sids = token_sentence_ids(doc)
     for m in mentions:
@@ -485,19 +486,40 @@ def _link_acronyms(mentions: list[Mention]) -> None:
             long_names[_initials(m.canonical)].add((m.canonical, m.type, m.source == "model"))
     if not long_names:
         return
-    for m in [m for m in mentions if m.type != "PER" or m.source == "model"]:
-        if not is_acronym(m):
+    renames: dict[str, tuple[str, str]] = {}  # model canonical -> (canonical, type), decided before any change
+    for m in mentions:
+        if not is_acronym(m) or (m.type == "PER" and m.source != "model"):
             continue
         found = long_names.get(name_key(m.canonical).upper(), set())
         if len({c for c, _, _ in found}) != 1:
             continue
         canon, typ, long_is_model = next(iter(found))
         if m.source == "model":
-            m.canonical, m.type, m.evidence = canon, typ, "acronym"
+            renames.setdefault(m.canonical, (canon, typ))
         elif long_is_model:
-            for x in mentions:
-                if x.source == "model" and x.canonical == canon:
-                    x.canonical, x.type, x.evidence = m.canonical, m.type, "acronym"
+            renames.setdefault(canon, (m.canonical, m.type))
+    for m in mentions:
+        if m.source == "model" and m.canonical in renames:
+            m.canonical, m.type = renames[m.canonical]
+            m.evidence = "acronym"
+
+
+def _link_first_words(mentions: list[Mention]) -> None:
+    """A one-word model name that is the first word of exactly one longer name of the article (not a person's)
+    is that name written short ("l'Union" after "l'Union européenne", "l'Assemblée" after "l'Assemblée
+    nationale"): it takes the longer name's canonical name and type."""
+    longer: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for m in mentions:
+        words = m.canonical.split()
+        if m.type != "PER" and len(words) >= 2:
+            longer[name_key(words[0])].add((m.canonical, m.type))
+    for m in mentions:
+        if m.source != "model" or m.type == "PER" or " " in m.canonical:
+            continue
+        found = longer.get(name_key(m.canonical), set())
+        if len({c for c, _ in found}) == 1:
+            m.canonical, m.type = next(iter(found))
+            m.evidence = "short name"
 
 
 def _drop_bylines(mentions: list[Mention], doc: Doc, text: str | None = None) -> list[Mention]:
