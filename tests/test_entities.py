@@ -448,3 +448,15 @@ def test_a_long_name_written_short_is_the_long_name(nlp):
                          "progressent.", [("Observatoire numérique", "ORG"), ("Observatoire", "ORG")])
     assert got.get("Observatoire numérique") == "ORG" and "Observatoire" not in got
 
+
+def test_licences_and_laws_are_not_entities(nlp):
+    got = _mentions(nlp, "Le code est publié sous licence Zorglub-3. Zorglub-3 autorise la revente.",
+                    [("Zorglub-3", "MISC"), ("Zorglub-3", "MISC")])
+    assert got.get("Zorglub") == "MISC" or got.get("Zorglub-3") == "MISC"
+    got = _mentions(nlp, "Le CLOUD Act s'applique aux hébergeurs américains.", [("CLOUD Act", "MISC")])
+    assert got.get("CLOUD Act") == "MISC"
+
+
+def test_a_sentence_adverb_is_not_a_place(nlp):
+    doc = _with_ents(nlp, "Techniquement, le modèle reste ouvert.", [("Techniquement", "LOC")])
+    assert E.junk_reason(doc.ents[0]) == "adverb"

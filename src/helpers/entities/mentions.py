@@ -109,6 +109,8 @@ def junk_reason(span: Span, filters: Filters | None = None) -> str:
     first = toks[0]
     if first.pos_ in ("VERB", "AUX") and fold(first.text) not in filters.particles:
         return "starts with a verb"
+    if len(toks) == 1 and first.pos_ == "ADV" and fold(first.text).endswith("ment"):
+        return "adverb"  # "Techniquement, ..." at the start of a sentence, taken for a place
     if not (first.text[:1].isupper() or first.text[:1].isdigit()):
         return "does not start with a capital"
     if len(text) < 2:
@@ -230,6 +232,7 @@ def doc_mentions(doc_id: str, doc: Doc, gazetteer: Gazetteer | None = None, filt
     mentions = [g for k, g in enumerate(gaz_mentions) if k not in drop_gaz and not _is_dateline(g, text)]
     mentions += model_mentions
     _university_names(mentions, text)
+    _licences_and_laws(mentions, text)
     _resolve_surnames(mentions, gaz, drop_single=drop_single_surnames)
     _link_acronyms(mentions)
     _link_first_words(mentions)
@@ -340,6 +343,28 @@ def _university_names(mentions: list[Mention], text: str) -> None:
             m.canonical = f"Université {link}{m.canonical}"
             m.type, m.evidence = "ORG", "context"
         m.start_char, m.text = start, text[start:m.end_char]
+
+
+# "sous licence MIT", "licence (MIT, Apache 2.0)", "la licence open source Apache 2": the names after the noun
+_LICENCE_BEFORE = re.compile(r"(?i)\blicen[cs]es?\s*[(:]?\s*(?:(?:open[\s\-]source|libre|de\s+type|type|dite)\s+)?"
+                             r"(?:[A-Z][\w.\-]*(?:\s+v?\d[\w.]*)?\s*(?:,|/|\bet\b|\bou\b)\s*)*$")
+_LAW_OR_LICENCE_WORD = re.compile(r"(?i)(?:^|\s)(?:act|licen[cs]e)$|^(?:licen[cs]e|loi)\s")
+
+
+def _licences_and_laws(mentions: list[Mention], text: str) -> None:
+    """Licences and laws are not entities (CODEBOOK.md section 2): a name right after "licence" ("sous licence
+    MIT", "licence BSD-3") or ending in "Act" or "Licence" ("CLOUD Act", "Server Side Public Licence") is MISC,
+    and so are the other mentions of that model name in the article."""
+    licences: set[str] = set()
+    for m in mentions:
+        if _LAW_OR_LICENCE_WORD.search(m.canonical.strip()) or _LAW_OR_LICENCE_WORD.search(m.text.strip()) or \
+                _LICENCE_BEFORE.search(text[max(0, m.start_char - 60):m.start_char]):
+            m.type, m.evidence = "MISC", "licence or law"
+            if m.source == "model":
+                licences.add(name_key(m.canonical))
+    for m in mentions:
+        if m.source == "model" and name_key(m.canonical) in licences:
+            m.type, m.evidence = "MISC", "licence or law"
 
 
 _TRAILING_VERSION = re.compile(r"^(?P<family>.*?[A-Za-zÀ-ÿ]{3,})[\s\-]?v?\d[\w.,\-]*$")
@@ -569,7 +594,7 @@ def _group_model_names(mentions: list[Mention]) -> None:
         if len(m.canonical.split()) == 1 and len(names) == 1:
             m.canonical = next(iter(names))
             m.type, m.evidence = "PER", "surname"
-    gaz_types = {m.canonical: m.type for m in mentions if m.source != "model"}
+    gaz_types = {m.canonical: m.type for m in mentions if m.source != "model" and m.evidence != "licence or law"}
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     weight = {"context": 3, "acronym": 3, "version": 2, "surname": 3}
     for m in model:
@@ -578,8 +603,12 @@ def _group_model_names(mentions: list[Mention]) -> None:
     acronyms = {name_key(m.text) for m in model if sum(c.isalpha() for c in m.text) >= 2
                 and all(c.isupper() for c in m.text if c.isalpha())}
     for m in model:
+        if m.evidence == "licence or law":  # not an entity whatever the name's other mentions say
+            continue
         if m.canonical in gaz_types:
             m.type = gaz_types[m.canonical]
+            if m.type == "MISC":  # a gazetteer name the codebook does not count (SSPL): never promoted
+                m.evidence = "gazetteer MISC"
             continue
         v = votes[m.canonical]
         if name_key(m.canonical) in acronyms and len(v) > 1:
