@@ -417,7 +417,7 @@ def test_a_letter_and_number_version_is_part_of_the_model_name():
 
 
 def test_an_acronym_and_its_long_name_are_one_entity(nlp):
-    from helpers.entities.mentions import _initials
+    from helpers.entities.names import _initials
 
     assert _initials("AS Saint-Étienne") == "ASSE" and _initials("Institut national de l'audiovisuel") == "INA"
     got = _mentions(nlp, "L'Observatoire numérique de Brocéliande ouvre ses fonds. L'ONB les numérise depuis 2020.",
