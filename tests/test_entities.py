@@ -460,3 +460,18 @@ def test_licences_and_laws_are_not_entities(nlp):
 def test_a_sentence_adverb_is_not_a_place(nlp):
     doc = _with_ents(nlp, "Techniquement, le modèle reste ouvert.", [("Techniquement", "LOC")])
     assert E.junk_reason(doc.ents[0]) == "adverb"
+
+
+def test_a_longer_place_around_a_gazetteer_place(nlp):
+    got = _mentions(nlp, "Les orages touchent le Nord-Pas-de-Calais depuis lundi.", [("Nord-Pas-de-Calais", "LOC")])
+    assert got.get("Nord-Pas-de-Calais") == "LOC" and "Nord" not in got
+    got = _mentions(nlp, "Il vit à Zurich Nord depuis dix ans.", [("Zurich Nord", "LOC")])
+    assert "Zurich Nord" not in got  # two places side by side: the gazetteer's place stays
+
+
+def test_a_product_named_after_its_maker(nlp):
+    got = _mentions(nlp, "La gendarmerie a remplacé Microsoft Office par une suite libre.",
+                    [("Microsoft Office", "MISC")])
+    assert got.get("Microsoft Office") == "PRODUCT" and "Microsoft" not in got
+    got = _mentions(nlp, "Le projet Android Open Source reste ouvert.", [("Android Open Source", "MISC")])
+    assert "Android Open Source" not in got  # generic words: the gazetteer's product stays

@@ -217,6 +217,10 @@ def doc_mentions(doc_id: str, doc: Doc, gazetteer: Gazetteer | None = None, filt
                         forced = "PER"
                     elif _organisation_around(span, inner, label, cues):
                         forced = "ORG"
+                    elif label == "LOC" and _place_around(span, inner):
+                        forced = "LOC"
+                    elif label in ("MISC", "PRODUCT") and _product_around(span, inner, cues, filters):
+                        forced = "PRODUCT"
                 if not forced:
                     for k in over:
                         gaz_mentions[k].source = "gazetteer+model"
@@ -298,6 +302,30 @@ def _organisation_around(span: Span, inner: list[Mention], label: str, cues: dic
         if len(letters) >= 2 and all(c.isupper() for c in letters) and all(m.type == "LOC" for m in inner):
             return True
     return False
+
+
+def _place_around(span: Span, inner: list[Mention]) -> bool:
+    """A model place whose name holds a gazetteer place joined by hyphens or a "de" ("Nord-Pas-de-Calais",
+    "Hauts de France"): the longer place; not two places side by side ("Zurich Nord")."""
+    if len(inner) != 1 or inner[0].type != "LOC" or not span[0].text[:1].isupper():
+        return False
+    rest = [t for t in _outside_tokens(span, inner) if not t.is_space]
+    return bool(rest) and any(t.text in ("-", "–") or fold(t.text) in {"de", "du", "des", "d'"} for t in rest) \
+        or "-" in span.text.replace(inner[0].text, "", 1)
+
+
+def _product_around(span: Span, inner: list[Mention], cues: dict[str, str], filters: Filters) -> bool:
+    """A model MISC or PRODUCT name made of one gazetteer company or product and capitalised words that are
+    neither a model line, a cue noun, a generic word ("Open Source") nor a verb ("OpenAI Retarde": a headline) ("Microsoft Office", "IBM PC", "OpenAI Harmony", "Gemma Scope", "API
+    Llama"): the product, not the company."""
+    if len(span) < 2 or len(inner) != 1 or inner[0].type not in ("ORG", "PRODUCT"):
+        return False
+    rest = [t for t in _outside_tokens(span, inner) if not t.is_punct and not t.is_space]
+    suffixes = load_org_suffixes()
+    return bool(rest) and all(t.is_alpha and t.text[:1].isupper() and fold(t.text) not in _MODEL_LINE_WORDS
+                              and fold(t.text) not in suffixes and fold(t.lemma_) not in cues
+                              and fold(t.text) not in cues and fold(t.text) not in filters.generic_words
+                              and t.pos_ not in ("VERB", "AUX") for t in rest)
 
 
 def _split_coordination(span: Span) -> list[Span]:
