@@ -475,3 +475,10 @@ def test_a_product_named_after_its_maker(nlp):
     assert got.get("Microsoft Office") == "PRODUCT" and "Microsoft" not in got
     got = _mentions(nlp, "Le projet Android Open Source reste ouvert.", [("Android Open Source", "MISC")])
     assert "Android Open Source" not in got  # generic words: the gazetteer's product stays
+
+
+def test_a_capitalised_article_inside_a_sentence_belongs_to_the_name(nlp):
+    got = _mentions(nlp, "Docaposte est la filiale numérique de La Poste depuis 2013.", [("La Poste", "ORG")])
+    assert got.get("La Poste") == "ORG" and "Poste" not in got
+    got = _mentions(nlp, "La Zorglubie a voté la loi.", [("La Zorglubie", "LOC")])
+    assert "Zorglubie" in got and "La Zorglubie" not in got  # a sentence's first word is a determiner

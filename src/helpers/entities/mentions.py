@@ -58,6 +58,18 @@ def _is_emoji(c: str) -> bool:
     return unicodedata.category(c) in ("So", "Sk", "Cs") or 0x1F000 <= ord(c) <= 0x1FAFF
 
 
+def _article_of_name(t: Token, end: int) -> bool:
+    """A capitalised "La"/"Le"/"Les" inside a sentence before a capitalised word is part of the name ("filiale de
+    La Poste"), not a determiner; at a sentence start or after a quote or a colon it is a determiner (persons
+    keep the old rule: "Le Pen" alone resolves to the full name by its last word)."""
+    doc = t.doc
+    if t.text not in ("La", "Le", "Les") or t.is_sent_start or t.i == 0 or t.i + 1 >= end:
+        return False
+    prev = doc[t.i - 1]
+    return not (prev.is_punct and prev.text not in (",", ")")) and "\n" not in prev.text_with_ws and \
+        doc[t.i + 1].text[:1].isupper()
+
+
 def _strip_span(span: Span, filters: Filters) -> Span | None:
     """The span without leading determiners, prepositions, titles and quotes, or trailing punctuation."""
     start, end = span.start, span.end
@@ -65,6 +77,8 @@ def _strip_span(span: Span, filters: Filters) -> Span | None:
     while start < end:
         t = doc[start]
         low = fold(t.text)
+        if start == span.start and span.label_ not in ("PER", "PERSON") and _article_of_name(t, end):
+            break
         if t.is_punct or t.is_space or low in {"l'", "d'", "le", "la", "les", "du", "des", "de", "au", "aux", "un",
                                                "une", "the", "a", "qu'", "lorsqu'"} or low in filters.titles \
                 or t.pos_ in ("DET", "ADP") and t.text[:1].islower():
