@@ -482,3 +482,22 @@ def test_a_capitalised_article_inside_a_sentence_belongs_to_the_name(nlp):
     assert got.get("La Poste") == "ORG" and "Poste" not in got
     got = _mentions(nlp, "La Zorglubie a voté la loi.", [("La Zorglubie", "LOC")])
     assert "Zorglubie" in got and "La Zorglubie" not in got  # a sentence's first word is a determiner
+
+
+def test_a_name_before_a_glued_sentence_is_found():
+    gaz = E.load_gazetteer(learned=False)
+    text = "Elle était un symbole de la lutte contre OpenAI.Cependant, en trois ans, tout a changé."
+    assert "OpenAI" in [en.canonical for _, _, en, _ in gaz.find(text)]
+    assert not gaz.find("Le site mistral.ai est ouvert.") or all(
+        en.canonical != "Mistral AI" for _, _, en, _ in gaz.find("Le site mistral.ai est ouvert."))
+
+
+def test_supporters_named_after_their_city_are_not_a_place(nlp):
+    doc = _with_ents(nlp, "Après la pause, les Lorientais ont égalisé.", [("Lorientais", "LOC")])
+    assert E.junk_reason(doc.ents[0]) == "demonym"
+
+
+def test_common_words_capitalised_in_a_headline_are_not_a_name(nlp):
+    text = "Les Résultats Approchent Mais La Concurrence Augmente\nLe groupe a publié ses chiffres."
+    doc = _with_ents(nlp, text, [("Résultats Approchent", "ORG")])
+    assert E.junk_reason(doc.ents[0]) == "title-case heading"

@@ -121,6 +121,8 @@ class Gazetteer:
     def find(self, text: str) -> list[tuple[int, int, Entry, bool]]:
         """Non-overlapping matches (start, end, entry, contextual) in text, longest first, left to right."""
         folded = fold_text(text)
+        for glued in _GLUED_SENTENCE.finditer(text):  # "contre OpenAI.Cependant, ...": a missing space
+            folded = folded[:glued.start()] + " " + folded[glued.end():]
         found: list[tuple[int, int, Entry, bool]] = []
         pos, n = 0, len(text)
         while pos < n:
@@ -149,6 +151,9 @@ class Gazetteer:
             else:
                 pos += 1
         return found
+
+
+_GLUED_SENTENCE = re.compile(r"(?<=\w)\.(?=[A-ZÀ-Ý][a-zà-ÿ]{2,})")
 
 
 def _same_case(surface: str, alias: str) -> bool:

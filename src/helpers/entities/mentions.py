@@ -103,6 +103,19 @@ def _strip_span(span: Span, filters: Filters) -> Span | None:
 _BENCHMARK = re.compile(r"(?<=.)(?:bench|eval)(?:[\s\-]*v?\d[\w.]*)?$")
 
 
+_PLURAL_DEMONYM = re.compile(r"(?:ais|ois|aises|oises|ains|aines|iens|iennes|eens|eennes)$")
+
+
+def _title_case_line(span: Span) -> bool:
+    """Whether the span's line is written in title case (four or more words of four letters or more, nearly all
+    capitalised): a headline, where common words take capitals."""
+    text = span.doc.text
+    start = text.rfind("\n", 0, span.start_char) + 1
+    end = text.find("\n", span.end_char)
+    words = [w for w in re.findall(r"[^\W\d_]+", text[start:end if end >= 0 else len(text)]) if len(w) >= 4]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
 def junk_reason(span: Span, filters: Filters | None = None) -> str:
     """Why a span proposed by the model is not an entity ('' when it is kept)."""
     filters = filters or load_filters()
@@ -148,6 +161,12 @@ def junk_reason(span: Span, filters: Filters | None = None) -> str:
         return "generic words only"
     if any(w in filters.demonyms for w in map(fold, (t.text for t in toks))) and len(toks) == 1:
         return "demonym"
+    doc = span.doc
+    if len(toks) == 1 and span.start > 0 and fold(doc[span.start - 1].text) in {"les", "des", "aux"} \
+            and _PLURAL_DEMONYM.search(key):
+        return "demonym"  # "les Lorientais", "des Stéphanois": inhabitants or supporters, not a place
+    if len(toks) >= 2 and _title_case_line(span) and all(doc.vocab[fold(t.text)].has_vector for t in toks):
+        return "title-case heading"  # "La Concurrence S'Intensifie": common words capitalised in a headline
     return ""
 
 
