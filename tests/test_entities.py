@@ -501,3 +501,15 @@ def test_common_words_capitalised_in_a_headline_are_not_a_name(nlp):
     text = "Les Résultats Approchent Mais La Concurrence Augmente\nLe groupe a publié ses chiffres."
     doc = _with_ents(nlp, text, [("Résultats Approchent", "ORG")])
     assert E.junk_reason(doc.ents[0]) == "title-case heading"
+
+
+def test_a_company_abbreviation_keeps_its_full_stop(nlp):
+    got = _mentions(nlp, "Le projet est soutenu par Zorglub Inc. et par Ericsson.", [("Zorglub Inc", "ORG")])
+    assert "Zorglub Inc." in got
+
+
+def test_a_job_title_is_not_a_name(nlp):
+    doc = _with_ents(nlp, "Il est aujourd'hui Directeur Général de l'association.", [("Directeur Général", "PER")])
+    assert E.junk_reason(doc.ents[0]) == "job title"
+    doc = _with_ents(nlp, "Le Président Macron a parlé.", [("Président Macron", "PER")])
+    assert E.junk_reason(doc.ents[0]) != "job title"

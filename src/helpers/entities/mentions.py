@@ -70,6 +70,11 @@ def _article_of_name(t: Token, end: int) -> bool:
         doc[t.i + 1].text[:1].isupper()
 
 
+_TITLE_ADJECTIVES = {"general", "generale", "adjoint", "adjointe", "executif", "executive", "delegue", "deleguee",
+                     "associe", "associee", "technique", "scientifique", "financier", "financiere"}
+_COMPANY_ABBREVIATIONS = {"inc", "corp", "ltd", "co", "cie"}
+
+
 def _strip_span(span: Span, filters: Filters) -> Span | None:
     """The span without leading determiners, prepositions, titles and quotes, or trailing punctuation."""
     start, end = span.start, span.end
@@ -96,6 +101,8 @@ def _strip_span(span: Span, filters: Filters) -> Span | None:
             end -= 1
             continue
         break
+    if start < end < len(doc) and doc[end].text == "." and fold(doc[end - 1].text) in _COMPANY_ABBREVIATIONS:
+        end += 1  # "Snap Inc.": the abbreviation's full stop is part of the name
     return doc[start:end] if end > start else None
 
 
@@ -143,6 +150,10 @@ def junk_reason(span: Span, filters: Filters | None = None) -> str:
     first = toks[0]
     if first.pos_ in ("VERB", "AUX") and fold(first.text) not in filters.particles:
         return "starts with a verb"
+    cues = load_context_cues()[0]
+    if len(toks) >= 2 and cues.get(fold(first.text)) == "PER" and (
+            all(fold(t.text) in _TITLE_ADJECTIVES for t in toks[1:]) or fold(toks[1].text) in {"de", "du", "des", "d'"}):
+        return "job title"  # "Directeur Général", "Ministre de la Transformation": a title, not a name
     if len(toks) == 1 and first.pos_ == "ADV" and fold(first.text).endswith("ment"):
         return "adverb"  # "Techniquement, ..." at the start of a sentence, taken for a place
     if not (first.text[:1].isupper() or first.text[:1].isdigit()):
