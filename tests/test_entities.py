@@ -352,6 +352,8 @@ def test_dateline_place_is_not_an_entity(table):
     assert "France" in got and "Paris" not in got
     got = names(table({"d": "Le sommet a eu lieu à Paris — une première."}))
     assert got.get("Paris") == "LOC"
+    got = names(table({"d": "Paris, le 2 février 2026 – Une étude montre que les modèles ouverts progressent."}))
+    assert "Paris" not in got
 
 
 def test_benchmarks_are_not_entities(nlp):

@@ -386,15 +386,21 @@ def _split_coordination(span: Span) -> list[Span]:
 
 
 _DATELINE_AFTER = re.compile(r"\s*(?:[—–-]|\(\w)")
+_MONTHS = "janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|novembre|decembre|décembre"
+# "Paris, le 2 février 2026 – ...": a place, a date and a dash open the article
+_DATED_DATELINE = re.compile(r",?\s*(?:le\s+)?\d{1,2}(?:er)?\s+(?:" + _MONTHS + r")\s+\d{4}\s*[—–-]", re.I)
 
 
 def _is_dateline(m: Mention, text: str) -> bool:
-    """A place in capitals opening a line before a dash or an agency ("PARIS — ...", "PÉKIN (AFP) -")."""
+    """A place opening a line before a dash or an agency, in capitals ("PARIS — ...", "PÉKIN (AFP) -"), or in
+    any case before a date and a dash ("Paris, le 2 février 2026 – ...")."""
     if m.type != "LOC" or m.source == "model":
         return False
     line_start = text.rfind("\n", 0, m.start_char) + 1
     if text[line_start:m.start_char].strip():
         return False
+    if _DATED_DATELINE.match(text, m.end_char):
+        return True
     letters = [c for c in m.text if c.isalpha()]
     return len(letters) >= 3 and all(c.isupper() for c in letters) and bool(_DATELINE_AFTER.match(text, m.end_char))
 
