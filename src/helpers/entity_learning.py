@@ -54,6 +54,7 @@ FILTER_THRESHOLD = 0.5  # keep a model-only name of a scored type when P(coded) 
 
 NONE = "NONE"  # the class of a name coders did not code
 PROMOTE_THRESHOLD = 0.5  # a MISC name becomes an entity when P(coded) >= this
+NOT_PROMOTED = {"licence or law", "gazetteer MISC"}  # MISC by a rule of the codebook (entities.mentions): never promoted
 
 
 def _word_shape(word: str) -> str:
@@ -179,6 +180,8 @@ class MentionFilter:
         kept: list[tuple[str, str]] = []
         for k, pk, row in zip(keys, p_keep, proba, strict=True):
             misc = groups[k][0].type == "MISC"
+            if misc and any(m.evidence in NOT_PROMOTED for m in groups[k]):
+                continue
             if (misc and pk < self.promote) or (not misc and pk < self.threshold):
                 if not misc:
                     drop.add(k)

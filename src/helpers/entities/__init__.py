@@ -26,7 +26,8 @@ model finds a longer person's name around a gazetteer name ("Claude Chappe") or 
 organisation around a place ("Banque de France").
 
 Package layout: lexicon (types, folding, gazetteer, filters, quote cues), mentions (one article's
-mentions), quotes (quotations and speakers), summary (corpus tables over mentions), plots.
+mentions), names (article-level rules on names: universities, licences and laws, acronyms, short and
+misspelled names), quotes (quotations and speakers), summary (corpus tables over mentions), plots.
 """
 
 from __future__ import annotations

@@ -57,9 +57,10 @@ class Entry:
 
 
 _LINE_WORDS = (r"(?:[\s\-](?:turbo|mini|nano|pro|max|flash|ultra|instruct|chat|base|sonnet|opus|haiku|plus|lite|"
-               r"preview|vision|large|medium|small|omni|coder|zero|reasoner|maverick|scout|behemoth))")
-# a version (number or size, then model-line words) or model-line words alone ("o3-mini", "Gemini Pro")
-_VERSION = (r"(?:(?:[\s\-]?v?(?:\d{1,2}(?:[.,]\d{1,2})*[a-z]{0,2}|\d{1,3}(?:[.,]\d)?[bmk]|x\d?)"
+               r"preview|vision|large|medium|small|omni|coder|zero|reasoner|maverick|scout|behemoth|thinking))")
+# a version (number, size or a letter and a number: "Kimi K2"; then model-line words) or model-line words alone
+# ("o3-mini", "Gemini Pro")
+_VERSION = (r"(?:(?:[\s\-]?v?(?:\d{1,2}(?:[.,]\d{1,2})*[a-z]{0,2}|\d{1,3}(?:[.,]\d)?[bmk]|x\d?|[a-z]\d{1,2}(?![.,]\d))"
             r"(?:-[a-z0-9]+)*(?:\s+\d{1,3}(?:[.,]\d)?[bmk])?" + _LINE_WORDS + r"*)|" + _LINE_WORDS + r"+)")
 _BEFORE_OK = re.compile(r"[\w@#/.]")
 
@@ -120,6 +121,8 @@ class Gazetteer:
     def find(self, text: str) -> list[tuple[int, int, Entry, bool]]:
         """Non-overlapping matches (start, end, entry, contextual) in text, longest first, left to right."""
         folded = fold_text(text)
+        for glued in _GLUED_SENTENCE.finditer(text):  # "contre OpenAI.Cependant, ...": a missing space
+            folded = folded[:glued.start()] + " " + folded[glued.end():]
         found: list[tuple[int, int, Entry, bool]] = []
         pos, n = 0, len(text)
         while pos < n:
@@ -148,6 +151,9 @@ class Gazetteer:
             else:
                 pos += 1
         return found
+
+
+_GLUED_SENTENCE = re.compile(r"(?<=\w)\.(?=[A-ZÀ-Ý][a-zà-ÿ]{2,})")
 
 
 def _same_case(surface: str, alias: str) -> bool:

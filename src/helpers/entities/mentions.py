@@ -25,6 +25,13 @@ from .lexicon import (
     load_org_suffixes,
     name_key,
 )
+from .names import (
+    _licences_and_laws,
+    _link_acronyms,
+    _link_first_words,
+    _merge_misspelled_persons,
+    _university_names,
+)
 
 
 @dataclass
@@ -51,6 +58,23 @@ def _is_emoji(c: str) -> bool:
     return unicodedata.category(c) in ("So", "Sk", "Cs") or 0x1F000 <= ord(c) <= 0x1FAFF
 
 
+def _article_of_name(t: Token, end: int) -> bool:
+    """A capitalised "La"/"Le"/"Les" inside a sentence before a capitalised word is part of the name ("filiale de
+    La Poste"), not a determiner; at a sentence start or after a quote or a colon it is a determiner (persons
+    keep the old rule: "Le Pen" alone resolves to the full name by its last word)."""
+    doc = t.doc
+    if t.text not in ("La", "Le", "Les") or t.is_sent_start or t.i == 0 or t.i + 1 >= end:
+        return False
+    prev = doc[t.i - 1]
+    return not (prev.is_punct and prev.text not in (",", ")")) and "\n" not in prev.text_with_ws and \
+        doc[t.i + 1].text[:1].isupper()
+
+
+_TITLE_ADJECTIVES = {"general", "generale", "adjoint", "adjointe", "executif", "executive", "delegue", "deleguee",
+                     "associe", "associee", "technique", "scientifique", "financier", "financiere"}
+_COMPANY_ABBREVIATIONS = {"inc", "corp", "ltd", "co", "cie"}
+
+
 def _strip_span(span: Span, filters: Filters) -> Span | None:
     """The span without leading determiners, prepositions, titles and quotes, or trailing punctuation."""
     start, end = span.start, span.end
@@ -58,6 +82,8 @@ def _strip_span(span: Span, filters: Filters) -> Span | None:
     while start < end:
         t = doc[start]
         low = fold(t.text)
+        if start == span.start and span.label_ not in ("PER", "PERSON") and _article_of_name(t, end):
+            break
         if t.is_punct or t.is_space or low in {"l'", "d'", "le", "la", "les", "du", "des", "de", "au", "aux", "un",
                                                "une", "the", "a", "qu'", "lorsqu'"} or low in filters.titles \
                 or t.pos_ in ("DET", "ADP") and t.text[:1].islower():
@@ -75,11 +101,26 @@ def _strip_span(span: Span, filters: Filters) -> Span | None:
             end -= 1
             continue
         break
+    if start < end < len(doc) and doc[end].text == "." and fold(doc[end - 1].text) in _COMPANY_ABBREVIATIONS:
+        end += 1  # "Snap Inc.": the abbreviation's full stop is part of the name
     return doc[start:end] if end > start else None
 
 
 # benchmarks are not entities (CODEBOOK.md section 2): MT-Bench, LiveCodeBench v6, SWE-bench, HumanEval
 _BENCHMARK = re.compile(r"(?<=.)(?:bench|eval)(?:[\s\-]*v?\d[\w.]*)?$")
+
+
+_PLURAL_DEMONYM = re.compile(r"(?:ais|ois|aises|oises|ains|aines|iens|iennes|eens|eennes)$")
+
+
+def _title_case_line(span: Span) -> bool:
+    """Whether the span's line is written in title case (four or more words of four letters or more, nearly all
+    capitalised): a headline, where common words take capitals."""
+    text = span.doc.text
+    start = text.rfind("\n", 0, span.start_char) + 1
+    end = text.find("\n", span.end_char)
+    words = [w for w in re.findall(r"[^\W\d_]+", text[start:end if end >= 0 else len(text)]) if len(w) >= 4]
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def junk_reason(span: Span, filters: Filters | None = None) -> str:
@@ -109,6 +150,12 @@ def junk_reason(span: Span, filters: Filters | None = None) -> str:
     first = toks[0]
     if first.pos_ in ("VERB", "AUX") and fold(first.text) not in filters.particles:
         return "starts with a verb"
+    cues = load_context_cues()[0]
+    if len(toks) >= 2 and cues.get(fold(first.text)) == "PER" and (
+            all(fold(t.text) in _TITLE_ADJECTIVES for t in toks[1:]) or fold(toks[1].text) in {"de", "du", "des", "d'"}):
+        return "job title"  # "Directeur Général", "Ministre de la Transformation": a title, not a name
+    if len(toks) == 1 and first.pos_ == "ADV" and fold(first.text).endswith("ment"):
+        return "adverb"  # "Techniquement, ..." at the start of a sentence, taken for a place
     if not (first.text[:1].isupper() or first.text[:1].isdigit()):
         return "does not start with a capital"
     if len(text) < 2:
@@ -125,6 +172,12 @@ def junk_reason(span: Span, filters: Filters | None = None) -> str:
         return "generic words only"
     if any(w in filters.demonyms for w in map(fold, (t.text for t in toks))) and len(toks) == 1:
         return "demonym"
+    doc = span.doc
+    if len(toks) == 1 and span.start > 0 and fold(doc[span.start - 1].text) in {"les", "des", "aux"} \
+            and _PLURAL_DEMONYM.search(key):
+        return "demonym"  # "les Lorientais", "des Stéphanois": inhabitants or supporters, not a place
+    if len(toks) >= 2 and _title_case_line(span) and all(doc.vocab[fold(t.text)].has_vector for t in toks):
+        return "title-case heading"  # "La Concurrence S'Intensifie": common words capitalised in a headline
     return ""
 
 
@@ -208,6 +261,10 @@ def doc_mentions(doc_id: str, doc: Doc, gazetteer: Gazetteer | None = None, filt
                         forced = "PER"
                     elif _organisation_around(span, inner, label, cues):
                         forced = "ORG"
+                    elif label == "LOC" and _place_around(span, inner):
+                        forced = "LOC"
+                    elif label in ("MISC", "PRODUCT") and _product_around(span, inner, cues, filters):
+                        forced = "PRODUCT"
                 if not forced:
                     for k in over:
                         gaz_mentions[k].source = "gazetteer+model"
@@ -229,7 +286,11 @@ def doc_mentions(doc_id: str, doc: Doc, gazetteer: Gazetteer | None = None, filt
                 model_mentions.append(m)
     mentions = [g for k, g in enumerate(gaz_mentions) if k not in drop_gaz and not _is_dateline(g, text)]
     mentions += model_mentions
+    _university_names(mentions, text)
+    _licences_and_laws(mentions, text)
     _resolve_surnames(mentions, gaz, drop_single=drop_single_surnames)
+    _link_acronyms(mentions)
+    _link_first_words(mentions)
     mentions = _drop_bylines(mentions, doc, text)
     sids = token_sentence_ids(doc)
     for m in mentions:
@@ -287,6 +348,30 @@ def _organisation_around(span: Span, inner: list[Mention], label: str, cues: dic
     return False
 
 
+def _place_around(span: Span, inner: list[Mention]) -> bool:
+    """A model place whose name holds a gazetteer place joined by hyphens or a "de" ("Nord-Pas-de-Calais",
+    "Hauts de France"): the longer place; not two places side by side ("Zurich Nord")."""
+    if len(inner) != 1 or inner[0].type != "LOC" or not span[0].text[:1].isupper():
+        return False
+    rest = [t for t in _outside_tokens(span, inner) if not t.is_space]
+    return bool(rest) and any(t.text in ("-", "–") or fold(t.text) in {"de", "du", "des", "d'"} for t in rest) \
+        or "-" in span.text.replace(inner[0].text, "", 1)
+
+
+def _product_around(span: Span, inner: list[Mention], cues: dict[str, str], filters: Filters) -> bool:
+    """A model MISC or PRODUCT name made of one gazetteer company or product and capitalised words that are
+    neither a model line, a cue noun, a generic word ("Open Source") nor a verb ("OpenAI Retarde": a headline) ("Microsoft Office", "IBM PC", "OpenAI Harmony", "Gemma Scope", "API
+    Llama"): the product, not the company."""
+    if len(span) < 2 or len(inner) != 1 or inner[0].type not in ("ORG", "PRODUCT"):
+        return False
+    rest = [t for t in _outside_tokens(span, inner) if not t.is_punct and not t.is_space]
+    suffixes = load_org_suffixes()
+    return bool(rest) and all(t.is_alpha and t.text[:1].isupper() and fold(t.text) not in _MODEL_LINE_WORDS
+                              and fold(t.text) not in suffixes and fold(t.lemma_) not in cues
+                              and fold(t.text) not in cues and fold(t.text) not in filters.generic_words
+                              and t.pos_ not in ("VERB", "AUX") for t in rest)
+
+
 def _split_coordination(span: Span) -> list[Span]:
     """A model span naming two entities joined by 'et'/'and' ("Vistra et Constellation") as its two parts;
     else the span itself."""
@@ -301,15 +386,21 @@ def _split_coordination(span: Span) -> list[Span]:
 
 
 _DATELINE_AFTER = re.compile(r"\s*(?:[—–-]|\(\w)")
+_MONTHS = "janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|novembre|decembre|décembre"
+# "Paris, le 2 février 2026 – ...": a place, a date and a dash open the article
+_DATED_DATELINE = re.compile(r",?\s*(?:le\s+)?\d{1,2}(?:er)?\s+(?:" + _MONTHS + r")\s+\d{4}\s*[—–-]", re.I)
 
 
 def _is_dateline(m: Mention, text: str) -> bool:
-    """A place in capitals opening a line before a dash or an agency ("PARIS — ...", "PÉKIN (AFP) -")."""
+    """A place opening a line before a dash or an agency, in capitals ("PARIS — ...", "PÉKIN (AFP) -"), or in
+    any case before a date and a dash ("Paris, le 2 février 2026 – ...")."""
     if m.type != "LOC" or m.source == "model":
         return False
     line_start = text.rfind("\n", 0, m.start_char) + 1
     if text[line_start:m.start_char].strip():
         return False
+    if _DATED_DATELINE.match(text, m.end_char):
+        return True
     letters = [c for c in m.text if c.isalpha()]
     return len(letters) >= 3 and all(c.isupper() for c in letters) and bool(_DATELINE_AFTER.match(text, m.end_char))
 
@@ -368,6 +459,7 @@ def _resolve_surnames(mentions: list[Mention], gaz: Gazetteer, drop_single: bool
     Unresolved one-word model persons that occur only once are dropped (usually a common word
     taken for a name, e.g. 'Face' in a mistranslated 'Hugging Face').
     """
+    _merge_misspelled_persons(mentions)
     full: dict[str, set[str]] = defaultdict(set)
     given: dict[str, set[str]] = defaultdict(set)
     for m in mentions:
@@ -438,7 +530,7 @@ def _group_model_names(mentions: list[Mention]) -> None:
         if len(m.canonical.split()) == 1 and len(names) == 1:
             m.canonical = next(iter(names))
             m.type, m.evidence = "PER", "surname"
-    gaz_types = {m.canonical: m.type for m in mentions if m.source != "model"}
+    gaz_types = {m.canonical: m.type for m in mentions if m.source != "model" and m.evidence != "licence or law"}
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     weight = {"context": 3, "acronym": 3, "version": 2, "surname": 3}
     for m in model:
@@ -447,8 +539,12 @@ def _group_model_names(mentions: list[Mention]) -> None:
     acronyms = {name_key(m.text) for m in model if sum(c.isalpha() for c in m.text) >= 2
                 and all(c.isupper() for c in m.text if c.isalpha())}
     for m in model:
+        if m.evidence == "licence or law":  # not an entity whatever the name's other mentions say
+            continue
         if m.canonical in gaz_types:
             m.type = gaz_types[m.canonical]
+            if m.type == "MISC":  # a gazetteer name the codebook does not count (SSPL): never promoted
+                m.evidence = "gazetteer MISC"
             continue
         v = votes[m.canonical]
         if name_key(m.canonical) in acronyms and len(v) > 1:
