@@ -186,3 +186,26 @@ def test_preparation_is_cached_per_file(corpus_dir: Path, tmp_path: Path, monkey
     (corpus_dir / "b.txt").write_text(A, encoding="utf-8")  # now an exact duplicate of a.txt
     dups = prepare(corpus_dir, cache_dir=cache, use_cache=True)[2]
     assert [(d.doc_id, d.duplicate_of) for d in dups] == [("b.txt", "a.txt")]
+
+
+def test_stored_mentions_go_through_the_learned_entity_layer(monkeypatch) -> None:
+    """The pipeline's per-article annotation applies the learned filter of model-only names (and the gazetteer's
+    ignore list), as entities.entities_table does: the same entities come out of both."""
+    from helpers import entities, entity_learning
+    from helpers.nlp import load_pipeline
+
+    doc = load_pipeline(TEST_MODEL)("Selon Jean Dupont, la société Zorbatech a publié son modèle à Lyon. "
+                                    "Dupont estime que Zorbatech ira loin.")
+    seen: list[set[str]] = []
+
+    class DropAllModelNames:
+        def apply(self, docs, mentions, texts=None):
+            seen.append({m.canonical for m in mentions if m.source == "model"})
+            return [m for m in mentions if m.source != "model"]
+
+    monkeypatch.setattr(entity_learning, "load_mention_filter", lambda path=None: DropAllModelNames())
+    rows = store.annotate_doc("k", doc)["mentions"]
+    assert seen and seen[0], "the filter was not asked about the model's names"
+    assert not (rows["source"] == "model").any()
+    table = entities.entities_table({"k": doc}, mention_filter=DropAllModelNames())
+    assert sorted(rows["canonical"]) == sorted(table["canonical"])

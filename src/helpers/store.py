@@ -162,8 +162,14 @@ def annotate_doc(key: str, doc) -> dict[str, pd.DataFrame]:
     out: dict[str, pd.DataFrame] = {}
     out["sentences"] = tables.sentences_table(docs)
     out["tokens"] = tables.tokens_table(docs, categories=False)
-    gaz, filters = entities.load_gazetteer(), entities.load_filters()
-    mentions = entities.doc_mentions(key, doc, gaz, filters)
+    from .entity_learning import load_mention_filter
+
+    gaz, filters, mention_filter = entities.load_gazetteer(), entities.load_filters(), load_mention_filter()
+    text = doc.text
+    mentions = entities.doc_mentions(key, doc, gaz, filters, drop_single_surnames=not mention_filter, text=text)
+    # the learned entity layer, as entities.entities_table applies it (model names grouped within the article here,
+    # then over the corpus by tables.group_mentions)
+    mentions = entities.learned_layer(docs, mentions, gaz, mention_filter, {key: text})
     out["mentions"] = pd.DataFrame(
         [(m.doc_id, m.sent_id, m.text, m.canonical, m.type, m.start_char, m.end_char, m.source, m.model_label,
           m.evidence) for m in mentions], columns=MENTION_COLUMNS)

@@ -87,6 +87,7 @@ from .mentions import (  # noqa: F401 - the package's names, private helpers inc
     doc_mentions,
     entities_table,
     junk_reason,
+    learned_layer,
     model_entities_table,
 )
 from .plots import (  # noqa: F401 - the package's names, private helpers included (used by entity_learning)

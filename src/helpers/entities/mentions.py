@@ -575,15 +575,24 @@ def entities_table(docs: Mapping[str, Doc], use_model: bool = True, gazetteer: G
     for doc_id, doc in docs.items():
         mentions.extend(doc_mentions(doc_id, doc, gaz, filters, use_model=use_model,
                                      drop_single_surnames=not mention_filter, text=texts[doc_id]))
+    mentions = learned_layer(docs, mentions, gaz, mention_filter, texts)
+    rows = [(m.doc_id, m.sent_id, m.text, m.canonical, m.type, m.start_char, m.end_char, m.source, m.model_label)
+            for m in mentions]
+    df = pd.DataFrame(rows, columns=ENTITY_COLUMNS)
+    return df.astype({"sent_id": int, "start_char": int, "end_char": int})
+
+
+def learned_layer(docs: Mapping[str, Doc], mentions: list[Mention], gaz: Gazetteer, mention_filter: Any,
+                  texts: Mapping[str, str] | None = None) -> list[Mention]:
+    """After doc_mentions: model names grouped over these documents, the gazetteer's `ignore` list, then the
+    learned filter of model-only names (None/False: none). entities_table runs it on the corpus, the stored
+    pipeline (helpers.store.annotate_doc) on each article."""
     _group_model_names(mentions)
     if gaz.ignore:
         mentions = [m for m in mentions if m.source != "model" or name_key(m.canonical) not in gaz.ignore]
     if mention_filter:
         mentions = mention_filter.apply(docs, mentions, texts=texts)
-    rows = [(m.doc_id, m.sent_id, m.text, m.canonical, m.type, m.start_char, m.end_char, m.source, m.model_label)
-            for m in mentions]
-    df = pd.DataFrame(rows, columns=ENTITY_COLUMNS)
-    return df.astype({"sent_id": int, "start_char": int, "end_char": int})
+    return mentions
 
 
 def model_entities_table(docs: Mapping[str, Doc]) -> pd.DataFrame:
