@@ -52,7 +52,8 @@ class Profile:
     phase_tree_rss: dict[str, float] = field(default_factory=dict)  # coarse phase -> peak tree RSS MB
     max_workers: int = 0
     samples: int = 0
-    timeline: list[tuple[float, str, float, float, int]] = field(default_factory=list)  # t, phase, rss, pss, n
+    # t, phase, tree RSS, tree PSS, children, main RSS, largest worker RSS (MB)
+    timeline: list[tuple[float, str, float, float, int, float, float]] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """A few lines to print."""
@@ -149,6 +150,7 @@ def run_sampled(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | N
         ph = phase.phase
         kids = _children(proc.pid)
         tot_rss = tot_pss = 0.0
+        role_rss = {"main": 0.0, "worker": 0.0}
         for role, pids in (("main", [proc.pid]), ("worker", kids)):
             for pid in pids:
                 m = _mem(pid)
@@ -156,6 +158,7 @@ def run_sampled(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | N
                     continue
                 tot_rss += m[0]
                 tot_pss += m[1]
+                role_rss[role] = max(role_rss[role], m[0])
                 peaks = prof.roles.setdefault(role, {"rss": Peak(), "pss": Peak()})
                 peaks["rss"].see(m[0], t, ph)
                 peaks["pss"].see(m[1], t, ph)
@@ -166,7 +169,8 @@ def run_sampled(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | N
         prof.max_workers = max(prof.max_workers, len(kids))
         prof.samples += 1
         if t - last_line >= timeline_every:
-            prof.timeline.append((round(t, 1), ph, round(tot_rss), round(tot_pss), len(kids)))
+            prof.timeline.append((round(t, 1), ph, round(tot_rss), round(tot_pss), len(kids), round(role_rss["main"]),
+                                  round(role_rss["worker"])))
             last_line = t
         time.sleep(interval)
     reader.join(timeout=10)
@@ -191,8 +195,9 @@ def main() -> None:
         ap.error("no command given (put it after --)")
     wall, cpu, _out, prof, code = run_sampled(cmd, interval=a.interval)
     if a.timeline:
-        for t, ph, rss, pss, n in prof.timeline:
-            print(f"  {t:>7.1f} s  {ph:<16} tree RSS {rss:>6} MB  PSS {pss:>6} MB  {n} children")
+        for t, ph, rss, pss, n, main_rss, worker_rss in prof.timeline:
+            print(f"  {t:>7.1f} s  {ph:<16} tree RSS {rss:>6} MB  PSS {pss:>6} MB  {n} children, "
+                  f"main {main_rss:>5} MB, largest child {worker_rss:>5} MB")
     print(f"{wall:.1f} s wall, {cpu:.1f} s CPU, exit {code}")
     print("\n".join(prof.lines()))
     if a.json:
