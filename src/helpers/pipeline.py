@@ -411,17 +411,14 @@ def run_partitions(partitions: list[list[tuple[str, str]]], model: str, st: stor
                 if bar is not None:
                     bar.update(len(r.keys))
         elif n_process > 1 and len(partitions) > 1:
-            import multiprocessing as mp
-            from concurrent.futures import ProcessPoolExecutor, as_completed
+            from . import workers
 
-            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-            with ProcessPoolExecutor(max_workers=min(n_process, len(partitions)), mp_context=ctx) as pool:
-                futures = [pool.submit(store.process_partition, p, *args, True, PARSE_BATCH) for p in partitions]
-                for f in as_completed(futures):
-                    r = f.result()
-                    results.append(r)
-                    if bar is not None:
-                        bar.update(len(r.keys))
+            def collect(r: store.PartResult) -> None:
+                results.append(r)
+                if bar is not None:
+                    bar.update(len(r.keys))
+
+            workers.run_partitions(partitions, model, (*args, True, PARSE_BATCH), n_process, collect)
         else:
             for p in partitions:
                 r = store.process_partition(p, *args, True, PARSE_BATCH)
