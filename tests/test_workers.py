@@ -27,23 +27,27 @@ def _fails(x: int) -> int:
     return x
 
 
+def _before_fork() -> None:
+    _PRELOADED[:] = ["set in the parent"]
+
+
 def _run(every: int, n_tasks: int = 6) -> list[tuple[int, int, tuple[str, ...]]]:
     out: list = []
     _PRELOADED.clear()
     try:
         workers.run_recycled(_pid_and_preloaded, [(i,) for i in range(n_tasks)], 2, out.append, every=every,
-                             preload=lambda: _PRELOADED.append("model"))
+                             before_fork=_before_fork)
     finally:
         _PRELOADED.clear()
     return out
 
 
-def test_every_task_in_a_fresh_worker_that_inherits_the_preload() -> None:
+def test_every_task_in_a_fresh_forked_worker() -> None:
     out = _run(every=1)
     assert sorted(x for x, _, _ in out) == list(range(6))
     assert len({pid for _, pid, _ in out}) == 6, "each task ran in a new process"
     assert os.getpid() not in {pid for _, pid, _ in out}
-    assert all(pre == ("model",) for _, _, pre in out), "forked workers see what was preloaded"
+    assert all(pre == ("set in the parent",) for _, _, pre in out), "forked workers see the parent's state"
 
 
 def test_workers_kept_when_not_recycled() -> None:

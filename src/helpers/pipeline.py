@@ -418,7 +418,7 @@ def run_partitions(partitions: list[list[tuple[str, str]]], model: str, st: stor
                 if bar is not None:
                     bar.update(len(r.keys))
 
-            workers.run_partitions(partitions, model, (*args, True, PARSE_BATCH), n_process, collect)
+            workers.run_partitions(partitions, (*args, True, PARSE_BATCH), n_process, collect)
         else:
             for p in partitions:
                 r = store.process_partition(p, *args, True, PARSE_BATCH)
