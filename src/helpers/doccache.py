@@ -8,7 +8,6 @@ Docs (the most recently used), so memory is bounded by the batch, not the corpus
 
 from __future__ import annotations
 
-import weakref
 from collections import OrderedDict
 from typing import Any
 
@@ -18,18 +17,9 @@ from spacy.tokens import Doc
 class DocCache:
     """doc -> value for the `size` most recently used Docs (identity of the Doc object, not its text)."""
 
-    _instances: weakref.WeakSet[DocCache] = weakref.WeakSet()
-
     def __init__(self, size: int = 8) -> None:
         self.size = size
         self._items: OrderedDict[int, tuple[Doc, Any]] = OrderedDict()
-        DocCache._instances.add(self)
-
-    @classmethod
-    def clear_all(cls) -> None:
-        """Empty every DocCache of this process (e.g. after a warm-up Doc that should not be kept)."""
-        for cache in list(cls._instances):
-            cache.clear()
 
     def get(self, doc: Doc, default: Any = None) -> Any:
         hit = self._items.get(id(doc))
