@@ -39,9 +39,10 @@ from . import relevance as relevance_mod
 from .outlets import fill_source
 
 log = logging.getLogger("helpers")
-# Articles per partition at most, and nlp.pipe's batch size inside a partition (benchmarks/bench_store.py).
+# Articles per partition at most (benchmarks/bench_store.py), and nlp.pipe's batch size inside a partition:
+# 4, not 16, holds a worker's parsing memory to ~0.15 GB instead of ~0.4 GB, same parses (benchmarks/README.md).
 PARTITION_MAX = 32
-PARSE_BATCH = 16
+PARSE_BATCH = 4
 
 DOCUMENT_COLUMNS = ["doc_id", "path", "title", "author", "date", "source", "url", "lang", "n_sentences",
                     "n_tokens", "format", "encoding", "model", "n_chars", "n_removed", "removed", "duplicate_of",
