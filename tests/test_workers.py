@@ -1,0 +1,82 @@
+"""Worker processes replaced after a few partitions (helpers.workers): same results, fresh processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import workers
+from helpers.pipeline import build_corpus
+
+from .conftest import FIXTURE_CORPUS, TEST_MODEL
+
+_PRELOADED: list[str] = []
+
+
+def _pid_and_preloaded(x: int) -> tuple[int, int, tuple[str, ...]]:
+    return x, os.getpid(), tuple(_PRELOADED)
+
+
+def _fails(x: int) -> int:
+    if x == 2:
+        raise ValueError("partition 2 failed")
+    return x
+
+
+def _before_fork() -> None:
+    _PRELOADED[:] = ["set in the parent"]
+
+
+def _run(every: int, n_tasks: int = 6) -> list[tuple[int, int, tuple[str, ...]]]:
+    out: list = []
+    _PRELOADED.clear()
+    try:
+        workers.run_recycled(_pid_and_preloaded, [(i,) for i in range(n_tasks)], 2, out.append, every=every,
+                             before_fork=_before_fork)
+    finally:
+        _PRELOADED.clear()
+    return out
+
+
+def test_every_task_in_a_fresh_forked_worker() -> None:
+    out = _run(every=1)
+    assert sorted(x for x, _, _ in out) == list(range(6))
+    assert len({pid for _, pid, _ in out}) == 6, "each task ran in a new process"
+    assert os.getpid() not in {pid for _, pid, _ in out}
+    assert all(pre == ("set in the parent",) for _, _, pre in out), "forked workers see the parent's state"
+
+
+def test_workers_kept_when_not_recycled() -> None:
+    out = _run(every=0)
+    assert sorted(x for x, _, _ in out) == list(range(6))
+    assert len({pid for _, pid, _ in out}) <= 2
+
+
+def test_a_failing_task_is_raised_in_the_caller() -> None:
+    with pytest.raises(ValueError, match="partition 2 failed"):
+        workers.run_recycled(_fails, [(i,) for i in range(5)], 2, lambda r: None, every=1)
+
+
+def test_recycle_after_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("HELPERS_RECYCLE_AFTER", "3")
+    assert workers.recycle_after() == 3
+    monkeypatch.setenv("HELPERS_RECYCLE_AFTER", "x")
+    assert workers.recycle_after() == workers.RECYCLE_AFTER
+
+
+def test_recycled_workers_give_the_tables_of_a_serial_run(tmp_path: Path, monkeypatch) -> None:
+    corpus_dir = tmp_path / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, corpus_dir)
+    serial = build_corpus(corpus_dir, model=TEST_MODEL, cache_dir=tmp_path / "c1", progress=False, n_process=1)
+    monkeypatch.setenv("HELPERS_RECYCLE_AFTER", "1")  # every partition in a new worker
+    recycled = build_corpus(corpus_dir, model=TEST_MODEL, cache_dir=tmp_path / "c2", progress=False, n_process=2)
+    assert recycled.parse_stats.parsed == serial.parse_stats.parsed > 2  # more partitions than workers
+    for name in ("documents", "sentences", "tokens", "entities", "quotes", "frames", "devices", "stances",
+                 "arguments"):
+        pd.testing.assert_frame_equal(getattr(serial, name), getattr(recycled, name), obj=name)
+    for name in ("tokens", "mentions", "names"):
+        pd.testing.assert_frame_equal(serial.table(name), recycled.table(name), obj=name)
