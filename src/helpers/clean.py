@@ -40,7 +40,8 @@ def normalise_text(text: str) -> str:
 
 # --------------------------------------------------------------------------- patterns
 
-_MONTHS = r"janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|january|february|march|april|may|june|july|august|september|october|november|december"
+MONTHS_FR = r"janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre"
+_MONTHS = MONTHS_FR + r"|january|february|march|april|may|june|july|august|september|october|november|december"
 DATE_RE = re.compile(
     rf"\b(\d{{1,2}}(?:er)?\s+(?:{_MONTHS})\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}}|(?:{_MONTHS})\s+\d{{1,2}},?\s+\d{{4}})\b",
     re.I,
@@ -224,14 +225,14 @@ def apply_rules(lines: list[str]) -> tuple[list[tuple[int, str]], list[Removed],
             if not line:
                 continue
         m = DATELINE.match(line) if not keep else None
-        if m and m.end() > 0:
+        if m:
             found.setdefault("date", m.group("date"))
-            if m.group("src") and _n_words(m.group("src")) <= 5:
+            src = m.group("src") and _n_words(m.group("src")) <= 5  # a longer parenthesis is the body's
+            if src:
                 found.setdefault("source", m.group("src").strip())
-            else:
-                m = re.match(r"^date\s+\S+\s*", line, re.I)
-            drop(i, m.group(0).strip(), "dateline")
-            line = line[m.end():].strip()
+            end = m.end() if src else m.end("date")
+            drop(i, line[:end].strip(), "dateline")
+            line = line[end:].strip()
             if not line:
                 continue
         m = EMBED_SIGNATURE.search(line)

@@ -39,10 +39,9 @@ from . import relevance as relevance_mod
 from .outlets import fill_source
 
 log = logging.getLogger("helpers")
-# Articles per partition at most (benchmarks/bench_store.py), and nlp.pipe's batch size inside a partition:
-# 4, not 16, holds a worker's parsing memory to ~0.15 GB instead of ~0.4 GB, same parses (benchmarks/README.md).
+# Articles per partition at most (benchmarks/bench_store.py); nlp.pipe's batch size inside a partition is
+# store.PARSE_BATCH.
 PARTITION_MAX = 32
-PARSE_BATCH = 4
 
 DOCUMENT_COLUMNS = ["doc_id", "path", "title", "author", "date", "source", "url", "lang", "n_sentences",
                     "n_tokens", "format", "encoding", "model", "n_chars", "n_removed", "removed", "duplicate_of",
@@ -419,10 +418,10 @@ def run_partitions(partitions: list[list[tuple[str, str]]], model: str, st: stor
                 if bar is not None:
                     bar.update(len(r.keys))
 
-            workers.run_partitions(partitions, (*args, True, PARSE_BATCH), n_process, collect)
+            workers.run_partitions(partitions, (*args, True, store.PARSE_BATCH), n_process, collect)
         else:
             for p in partitions:
-                r = store.process_partition(p, *args, True, PARSE_BATCH)
+                r = store.process_partition(p, *args, True, store.PARSE_BATCH)
                 results.append(r)
                 if bar is not None:
                     bar.update(len(r.keys))

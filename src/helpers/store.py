@@ -213,8 +213,13 @@ def part_id_of(keys: Sequence[str]) -> str:
     return hashlib.sha1("\n".join(sorted(keys)).encode()).hexdigest()[:16]
 
 
+# nlp.pipe's batch size inside a partition: 4, not 16, holds a worker's parsing memory to ~0.15 GB instead of
+# ~0.4 GB, same parses (benchmarks/README.md)
+PARSE_BATCH = 4
+
+
 def process_partition(items: Sequence[tuple[str, str]], model: str, parse_cache: str, part_dir: str,
-                      write: bool = True, batch_size: int = 4) -> PartResult:
+                      write: bool = True, batch_size: int = PARSE_BATCH) -> PartResult:
     """Parse (or read from the parse cache) and annotate a partition of (content key, text) items.
 
     With write=True the DocBins and the part's Parquet files are written here (a worker on the same file

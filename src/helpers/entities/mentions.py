@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from spacy.tokens import Doc, Span, Token
 
+from ..clean import MONTHS_FR
 from ..tables import token_sentence_ids
 from ..textfold import fold
 from .lexicon import (
@@ -386,9 +387,8 @@ def _split_coordination(span: Span) -> list[Span]:
 
 
 _DATELINE_AFTER = re.compile(r"\s*(?:[—–-]|\(\w)")
-_MONTHS = "janvier|fevrier|février|mars|avril|mai|juin|juillet|aout|août|septembre|octobre|novembre|decembre|décembre"
 # "Paris, le 2 février 2026 – ...": a place, a date and a dash open the article
-_DATED_DATELINE = re.compile(r",?\s*(?:le\s+)?\d{1,2}(?:er)?\s+(?:" + _MONTHS + r")\s+\d{4}\s*[—–-]", re.I)
+_DATED_DATELINE = re.compile(r",?\s*(?:le\s+)?\d{1,2}(?:er)?\s+(?:" + MONTHS_FR + r")\s+\d{4}\s*[—–-]", re.I)
 
 
 def _is_dateline(m: Mention, text: str) -> bool:
