@@ -138,3 +138,25 @@ def test_typed_counts_follow_the_reference_scorer() -> None:
     assert c["gold_unlisted"] == 2 and c["hit_unlisted"] == 1
     t = EL.per_type([{**c, "tp": 2, "fp": 1, "fn": 1}])
     assert t["PRODUCT"]["r"] == 1.0 and t["PRODUCT"]["type_accuracy"] == 0.0 and t["unlisted"]["recall"] == 0.5
+
+
+def test_threshold_tuning_counts_are_the_reference_scorers_and_deterministic(nlp) -> None:
+    """entity_tuning scores the filter's thresholds in memory: its counts equal score_entities' (the reference
+    scorer) at the filter's own thresholds, and the chosen pair is the same on a second run."""
+    from helpers import entity_tuning as T
+
+    base = E.load_gazetteer(learned=False)
+    texts = {f"d{k}": f"Jeanne Martin a rencontré Gaspard Trouvetou à Lyon, jour {k}. Jeanne Martin a parlé avec Meta."
+             for k in range(8)}
+    docs = {d: nlp(t) for d, t in texts.items()}
+    arts = [_art(d, [{"name": "Jeanne Martin", "type": "PER"}, {"name": "Lyon", "type": "LOC"},
+                     {"name": "Meta", "type": "ORG"}]) for d in texts]
+    flt = EL.train_filter(arts[:4], docs, base)
+    assert flt is not None
+    rows = EL.score_entities(arts[4:], docs, base, flt)
+    ref = tuple(sum(r[k] for r in rows) for k in ("tp", "fp", "fn"))
+    got = T.pair_counts(arts[4:], docs, base, flt, [(flt.threshold, flt.promote), (0.99, 0.99)])
+    assert got[(flt.threshold, flt.promote)] == ref
+    assert got[(0.99, 0.99)][0] <= ref[0]  # a stricter filter keeps no more true names
+    first = T.choose_thresholds(arts, docs, base, folds=2)
+    assert first == T.choose_thresholds(arts, docs, base, folds=2) and first[1]

@@ -469,24 +469,37 @@ def parse_articles(arts: list[GoldArticle], model: str | None = None) -> dict[st
 
 
 def cross_validate(arts: list[GoldArticle], docs: Mapping[str, Doc], n_splits: int = 5, seed: int = 0,
-                   min_fp: int = 2) -> dict[str, Any]:
-    """Grouped CV: learned from the training folds, scored on the held-out fold; beside the base gazetteer."""
+                   min_fp: int = 2, tune: bool = False) -> dict[str, Any]:
+    """Grouped CV: learned from the training folds, scored on the held-out fold; beside the base gazetteer
+    (and, with tune, beside the filter at its fixed 0.5 thresholds: the tuned ones come from inner folds)."""
     from sklearn.model_selection import GroupKFold
+
+    from .entity_tuning import choose_thresholds
 
     base = E.load_gazetteer(learned=False)
     coded = [a for a in arts if a.entities]
     k = min(n_splits, len(coded))
-    learned_rows, base_rows, sizes = [], [], []
+    learned_rows, fixed_rows, base_rows, sizes = [], [], [], []
     idx = np.arange(len(coded))
     for tr, te in GroupKFold(n_splits=k).split(idx, idx, idx):
         train, test = [coded[i] for i in tr], [coded[i] for i in te]
         lr = learn(train, docs, base, min_fp=min_fp)
-        sizes.append({"entries": len(lr.entries), "ignore": len(lr.ignore)})
+        size: dict[str, Any] = {"entries": len(lr.entries), "ignore": len(lr.ignore)}
+        if lr.filter is not None and tune:
+            fixed_rows += score_entities(test, docs, lr.gazetteer(base), lr.filter)
+            (lr.filter.threshold, lr.filter.promote), _ = choose_thresholds(train, docs, base, min_fp=min_fp, seed=seed)
+            size.update(threshold=lr.filter.threshold, promote=lr.filter.promote)
+        sizes.append(size)
         learned_rows += score_entities(test, docs, lr.gazetteer(base), lr.filter)
         base_rows += score_entities(test, docs, base)
-    return {"scheme": f"{k}-fold GroupKFold by article over entity-coded articles; learned from training folds only",
-            "learned": summarise(learned_rows, seed=seed), "gazetteer_only": summarise(base_rows, seed=seed),
-            "learned_sizes_per_fold": sizes}
+    out = {"scheme": f"{k}-fold GroupKFold by article over entity-coded articles; learned from training folds only"
+                     + ("; the filter's thresholds chosen by an inner 4-fold CV of each outer training part"
+                        if tune else ""),
+           "learned": summarise(learned_rows, seed=seed), "gazetteer_only": summarise(base_rows, seed=seed),
+           "learned_sizes_per_fold": sizes}
+    if fixed_rows:
+        out["learned_fixed_thresholds"] = summarise(fixed_rows, seed=seed)
+    return out
 
 
 def write_learned(learned: Learned, path: Path = LEARNED_PATH, sources: str = "") -> Path:
@@ -508,8 +521,9 @@ def write_learned(learned: Learned, path: Path = LEARNED_PATH, sources: str = ""
 
 
 def run(n_splits: int = 5, seed: int = 0, write: bool = False, final_test: bool = False, min_fp: int = 2,
-        echo=print) -> dict[str, Any]:
-    """Cross-validate; with write, learn from every training article and write entities_learned.yml."""
+        echo=print, tune: bool = False) -> dict[str, Any]:
+    """Cross-validate; with write, learn from every training article and write entities_learned.yml (with tune,
+    the filter's thresholds are chosen by inner folds, in each outer fold and then on all training articles)."""
     start = time.perf_counter()
     arts = [a for a in gold_articles(sources=("seeds", "press")) if a.entities]
     if not arts:
@@ -518,12 +532,19 @@ def run(n_splits: int = 5, seed: int = 0, write: bool = False, final_test: bool 
     docs = parse_articles(arts + test)
     card: dict[str, Any] = {"data": {"n_articles": len(arts), "by_source": dict(Counter(a.source for a in arts)),
                                      "n_entities": sum(len(a.entities) for a in arts)},
-                            "cv": cross_validate(arts, docs, n_splits=n_splits, seed=seed, min_fp=min_fp),
+                            "cv": cross_validate(arts, docs, n_splits=n_splits, seed=seed, min_fp=min_fp, tune=tune),
                             "min_fp": min_fp, "goal": "entities F1 >= 0.95 on unseen articles"}
     base = E.load_gazetteer(learned=False)
     if write or final_test:
         learned = learn(arts, docs, base, min_fp=min_fp)
         card["learned"] = {"entries": len(learned.entries), "ignore": len(learned.ignore)}
+        if learned.filter is not None and tune:
+            from .entity_tuning import choose_thresholds
+
+            (learned.filter.threshold, learned.filter.promote), table = choose_thresholds(arts, docs, base,
+                                                                                          min_fp=min_fp, seed=seed)
+            card["learned"].update(threshold=learned.filter.threshold, promote=learned.filter.promote,
+                                   inner_cv=table)
         if write:
             write_learned(learned, sources=", ".join(f"{k} {v}" for k, v in card["data"]["by_source"].items()))
             if learned.filter is not None:
@@ -552,14 +573,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-fp", type=int, default=2)
     ap.add_argument("--write", action="store_true", help="write data/lexicons/entities_learned.yml and the card")
     ap.add_argument("--final-test", action="store_true", help="also score once on the press gold's final_test split")
+    ap.add_argument("--tune-thresholds", action="store_true",
+                    help="choose the filter's thresholds on inner folds instead of 0.5 (tried: no gain, see the card)")
     a = ap.parse_args(argv)
     try:
-        card = run(a.folds, a.seed, a.write, a.final_test, a.min_fp)
+        card = run(a.folds, a.seed, a.write, a.final_test, a.min_fp, tune=a.tune_thresholds)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     if a.write:
         CARD_PATH.parent.mkdir(parents=True, exist_ok=True)
+        if CARD_PATH.exists():  # the record of experiments is kept across retraining
+            card.setdefault("experiments", json.loads(CARD_PATH.read_text(encoding="utf-8")).get("experiments", []))
         CARD_PATH.write_text(json.dumps(card, indent=2, ensure_ascii=False), encoding="utf-8")
     print(json.dumps({k: v for k, v in card.items() if k != "cv"}, ensure_ascii=False))
     print(json.dumps(card["cv"], ensure_ascii=False))
