@@ -173,7 +173,7 @@ def annotate_doc(key: str, doc) -> dict[str, pd.DataFrame]:
     out["mentions"] = pd.DataFrame(
         [(m.doc_id, m.sent_id, m.text, m.canonical, m.type, m.start_char, m.end_char, m.source, m.model_label,
           m.evidence) for m in mentions], columns=MENTION_COLUMNS)
-    quotes = entities._doc_quotes(key, doc, mentions, entities.load_quote_lexicon())
+    quotes = entities._doc_quotes(key, doc, mentions, entities.load_quote_lexicon(), text)
     out["quotes"] = pd.DataFrame([[getattr(q, c) if c != "n_words" else len(q.quote.split())
                                    for c in entities.QUOTE_COLUMNS] for q in quotes], columns=entities.QUOTE_COLUMNS)
     frames = framing.frames_table(docs)

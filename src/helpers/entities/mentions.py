@@ -114,18 +114,20 @@ _BENCHMARK = re.compile(r"(?<=.)(?:bench|eval)(?:[\s\-]*v?\d[\w.]*)?$")
 _PLURAL_DEMONYM = re.compile(r"(?:ais|ois|aises|oises|ains|aines|iens|iennes|eens|eennes)$")
 
 
-def _title_case_line(span: Span) -> bool:
+def _title_case_line(span: Span, text: str | None = None) -> bool:
     """Whether the span's line is written in title case (four or more words of four letters or more, nearly all
-    capitalised): a headline, where common words take capitals."""
-    text = span.doc.text
+    capitalised): a headline, where common words take capitals. text: the Doc's text if the caller has it."""
+    if text is None:
+        text = span.doc.text
     start = text.rfind("\n", 0, span.start_char) + 1
     end = text.find("\n", span.end_char)
     words = [w for w in re.findall(r"[^\W\d_]+", text[start:end if end >= 0 else len(text)]) if len(w) >= 4]
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
-def junk_reason(span: Span, filters: Filters | None = None) -> str:
-    """Why a span proposed by the model is not an entity ('' when it is kept)."""
+def junk_reason(span: Span, filters: Filters | None = None, doc_text: str | None = None) -> str:
+    """Why a span proposed by the model is not an entity ('' when it is kept). doc_text: the Doc's text if the caller
+    has built it (Doc.text joins every token: once per article, not once per name)."""
     filters = filters or load_filters()
     text = span.text.strip()
     if not text or not any(c.isalpha() for c in text):
@@ -177,7 +179,7 @@ def junk_reason(span: Span, filters: Filters | None = None) -> str:
     if len(toks) == 1 and span.start > 0 and fold(doc[span.start - 1].text) in {"les", "des", "aux"} \
             and _PLURAL_DEMONYM.search(key):
         return "demonym"  # "les Lorientais", "des Stéphanois": inhabitants or supporters, not a place
-    if len(toks) >= 2 and _title_case_line(span) and all(doc.vocab[fold(t.text)].has_vector for t in toks):
+    if len(toks) >= 2 and _title_case_line(span, doc_text) and all(doc.vocab[fold(t.text)].has_vector for t in toks):
         return "title-case heading"  # "La Concurrence S'Intensifie": common words capitalised in a headline
     return ""
 
@@ -256,7 +258,7 @@ def doc_mentions(doc_id: str, doc: Doc, gazetteer: Gazetteer | None = None, filt
                              for k in over) and span.end_char - span.start_char > max(
                     gaz_mentions[k].end_char - gaz_mentions[k].start_char for k in over)
                 forced = ""
-                if longer and not junk_reason(span, filters):
+                if longer and not junk_reason(span, filters, text):
                     inner = [gaz_mentions[k] for k in over]
                     if label == "PER" and _person_around(span, inner, cues):
                         forced = "PER"
@@ -275,7 +277,7 @@ def doc_mentions(doc_id: str, doc: Doc, gazetteer: Gazetteer | None = None, filt
             else:
                 forced = ""
             for part in _split_coordination(span):
-                if junk_reason(part, filters):
+                if junk_reason(part, filters, text):
                     continue
                 if forced and part is span:
                     typ, how = forced, "name-around"
