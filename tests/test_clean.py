@@ -132,3 +132,17 @@ def test_signature_of_an_embedded_post_is_removed_and_its_text_kept():
     assert c.text.split("\n") == ["Altman, Hassabis and Amodei are lobbying.", "once weights are out…",
                                   "Le patron (@x) a parlé le 3 mars 2024 de tout."]
     assert [r.reason for r in c.removed] == ["embedded post signature"] * 3
+
+
+def test_date_stamps_and_page_controls_go_anywhere_but_sentences_stay():
+    text = ("Un titre sur Mistral AI\nLe premier paragraphe de l'article, assez long pour être du texte courant ici.\n"
+            "Publié le 18/09/2025 à 15:12\n- Modifié le 18/09/2025 à 15:12\n[Mis à jour le 28 septembre 2022 à 18h26]\n"
+            "Home » Économie »\n(nouvelle fenêtre)\nfermer\n7 min\n- (62 votes)\nPress \"Enter\" to skip to content\n"
+            "Publié le 18/09/2025, le rapport de l'OSI a fait date.\nFermer les modèles serait une erreur.\n"
+            "7 min de marche séparent les deux sites.\nUn accueil chaleureux pour Mistral à Bruxelles.")
+    c = clean_text(text, line_model=False)
+    assert c.text.split("\n")[2:] == ["Publié le 18/09/2025, le rapport de l'OSI a fait date.",
+                                      "Fermer les modèles serait une erreur.", "7 min de marche séparent les deux sites.",
+                                      "Un accueil chaleureux pour Mistral à Bruxelles."]
+    assert c.meta["date"] == "18/09/2025"
+    assert [r.reason for r in c.removed].count("date stamp") == 3

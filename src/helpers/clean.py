@@ -115,6 +115,21 @@ ACCOUNT = re.compile(
     r"créer (?:un|votre) compte|je m'inscris|inscription (?:est )?gratuite|vous n'avez pas (?:encore )?de compte|"
     r"disposez (?:déjà )?d'un compte|être connectée? pour|mon compte|(?:pas encore|déjà) abonnée?|déjà inscrite?|log in|sign in|sign up)\b",
     re.I)
+# A publication or update stamp alone on its line, anywhere in the page: "Publié le 18/09/2025 à 15:12",
+# "- Modifié le 18/09/2025", "[Mis à jour le 28 septembre 2022 à 18h26]".
+DATE_STAMP = re.compile(
+    rf"^[\s\-–—•\[(]*(?:publié|posté|mis en ligne|mis à jour|modifié|actualisé|publication|mise à jour)\s*(?:le|:)?\s*"
+    rf"(?P<date>\d{{1,2}}(?:er)?\s+(?:{_MONTHS})\s+\d{{4}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+    rf"(?:\s*(?:à|,)?\s*\d{{1,2}}\s*[h:]\s*\d{{2}})?[\s\])]*$", re.I)
+# Breadcrumbs ("Home » Économie »", "Accueil > Tech > IA") and the labels of page controls that stand alone on
+# a line ("fermer", "(nouvelle fenêtre)", "7 min", "(62 votes)", "Press "Enter" to skip to content").
+BREADCRUMB = re.compile(r"^(?:home|accueil)\s*[»>›/|].{0,80}$", re.I)
+PAGE_CONTROL = re.compile(
+    r"^[\s(\[\-–•]*(?:fermer|close|menu|rechercher|search|imprimer|print|partager|\(?nouvelle fenêtre\)?|"
+    r"s'ouvre dans (?:un nouvel onglet|une nouvelle fenêtre)|fbpx|press \W?enter\W? to skip to content|"
+    r"search for a command to run\.*|choisissez votre niveau de lecture\s*:?|à lire en complément\s*:?|"
+    r"a lire en complément\s*:?|\d{1,3}\s*(?:min|mn|minutes?)(?:\s+de lecture)?|\d+\s+votes?|"
+    r"\d+\s+(?:commentaires?|réactions?|partages?)|lire plus tard|écouter (?:cet )?article)[\s)\].]*$", re.I)
 TITLE_THRESHOLD = 0.95  # the learned line model removes the first line left only above this
 CLAUSE_PUNCT = re.compile(r"[.!?…:;]\s*$")
 
@@ -260,6 +275,14 @@ def apply_rules(lines: list[str]) -> tuple[list[tuple[int, str]], list[Removed],
             drop(i, line, "widget residue")
             continue
         if (READ_ALSO.match(line) and _n_words(line) <= 30) or (READING_TIME.search(line) and _n_words(line) <= 8):
+            drop(i, line, "navigation")
+            continue
+        m = DATE_STAMP.match(line)
+        if m:
+            found.setdefault("date", m.group("date"))
+            drop(i, line, "date stamp")
+            continue
+        if PAGE_CONTROL.match(line) or (BREADCRUMB.match(line) and _n_words(line) <= 10):
             drop(i, line, "navigation")
             continue
         if ACCOUNT.search(line) and _n_words(line) <= 25:
