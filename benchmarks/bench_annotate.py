@@ -5,7 +5,8 @@
 CORPUS_DIR defaults to the press corpus (../shared/press, read in place, never copied) when it is there,
 else a corpus generated from data/raw. The first `limit` articles (sorted by name) are loaded and cleaned by
 the project, parsed by bare spaCy (`nlp.pipe`, no cache), then annotated: frames and stance with the rule
-detector alone, and with the learned detector (rule features + model). Prints the seconds and the
+detector alone, and with the learned detector (rule features + model); then every table the store keeps per
+article (helpers.store.annotate_doc, what an export runs in its workers). Prints the seconds and the
 annotate/parse ratios (the goal of issue 10: at most 0.10 for the learned detector). Nothing is asserted.
 """
 
@@ -54,11 +55,20 @@ def main() -> None:
 
         rules = run("rules")
         learned = run("learned") if shipped_models() is not None else float("nan")
+        from helpers import store
+
+        store.annotate_doc(next(iter(docs)), next(iter(docs.values())))  # models and lexicons loaded
+        t0 = time.perf_counter()
+        for key, doc in docs.items():
+            store.annotate_doc(key, doc)
+        whole = time.perf_counter() - t0
         print(f"corpus: {shown}, first {len(docs)} articles ({n_tok} tokens)")
         print(f"  ({len(docs)} articles, {n_tok} tokens, {len(problems)} problems)")
         print(f"parse (bare spaCy {a.model}): {parse:.2f} s")
         print(f"annotate, rules (frames + stance):   {rules:.2f} s  ratio {rules / parse:.3f}")
         print(f"annotate, learned (frames + stance): {learned:.2f} s  ratio {learned / parse:.3f}  (goal <= 0.10)")
+        print(f"annotate_doc, every stored table (sentences, tokens, entities, quotes, frames, devices, stances, names): "
+              f"{whole:.2f} s  ratio {whole / parse:.3f}")
 
 
 if __name__ == "__main__":

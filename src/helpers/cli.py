@@ -280,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     _detector_option(sp)
     _detector_option(va)
     va.set_defaults(func=_validate)
-    from .learning.train import MODELS_DIR
+    MODELS_DIR = Path(__file__).resolve().parent / "models"  # = learning.train.MODELS_DIR, without importing sklearn
 
     tr = sub.add_parser("train", help="retrain the stance and frame models from the gold; write model and model card")
     tr.add_argument("--out", default=str(MODELS_DIR), help="output folder (default: the shipped models folder)")
