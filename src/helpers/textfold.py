@@ -38,9 +38,24 @@ def _fold_char(c: str, lower: bool, keep_accents: bool) -> str:
     return base
 
 
+class _FoldTable(dict):
+    """A str.translate table filled on first sight of each character (code point -> folded character)."""
+
+    def __init__(self, lower: bool, keep_accents: bool) -> None:
+        super().__init__()
+        self.lower, self.keep_accents = lower, keep_accents
+
+    def __missing__(self, code: int) -> str:
+        out = self[code] = _fold_char(chr(code), self.lower, self.keep_accents)
+        return out
+
+
+_TABLES = {(lo, ka): _FoldTable(lo, ka) for lo in (True, False) for ka in (True, False)}
+
+
 def fold_chars(text: str, lower: bool = True, keep_accents: bool = False) -> str:
     """`text` folded character by character: the result has the same length as `text`."""
-    return "".join(_fold_char(c, lower, keep_accents) for c in text)
+    return text.translate(_TABLES[(bool(lower), bool(keep_accents))])
 
 
 @lru_cache(maxsize=1 << 16)
