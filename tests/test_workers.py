@@ -80,3 +80,39 @@ def test_recycled_workers_give_the_tables_of_a_serial_run(tmp_path: Path, monkey
         pd.testing.assert_frame_equal(getattr(serial, name), getattr(recycled, name), obj=name)
     for name in ("tokens", "mentions", "names"):
         pd.testing.assert_frame_equal(serial.table(name), recycled.table(name), obj=name)
+
+
+def test_a_warm_worker_serves_as_the_first_slot() -> None:
+    warm = workers.start_warm(TEST_MODEL)
+    assert warm is not None
+    warm_pid = warm.submit(os.getpid).result()
+    out: list = []
+    workers.run_recycled(_pid_and_preloaded, [(0,)], 2, out.append, every=0, first=warm)
+    assert [(x, pid) for x, pid, _ in out] == [(0, warm_pid)], "one task: run by the warm worker, no other started"
+
+
+def test_an_unused_warm_worker_is_shut_down() -> None:
+    warm = workers.start_warm(TEST_MODEL)
+    workers.run_recycled(_pid_and_preloaded, [], 2, lambda r: None, first=warm)
+    with pytest.raises(RuntimeError):
+        warm.submit(os.getpid)
+
+
+def test_one_added_article_through_the_warm_worker_gives_the_tables_of_a_serial_run(tmp_path: Path,
+                                                                                   monkeypatch) -> None:
+    corpus_dir = tmp_path / "corpus"
+    shutil.copytree(FIXTURE_CORPUS, corpus_dir)
+    added = sorted(p for p in corpus_dir.iterdir() if p.suffix == ".txt")[-1]
+    kept = added.read_text(encoding="utf-8")
+    added.unlink()
+    build_corpus(corpus_dir, model=TEST_MODEL, cache_dir=tmp_path / "c2", progress=False, n_process=2)
+    added.write_text(kept, encoding="utf-8")
+    started: list = []
+    real_start = workers.start_warm
+    monkeypatch.setattr(workers, "start_warm", lambda m: started.append(m) or real_start(m))
+    warm = build_corpus(corpus_dir, model=TEST_MODEL, cache_dir=tmp_path / "c2", progress=False, n_process=2)
+    assert warm.parse_stats.parsed >= 1 and started == [TEST_MODEL]
+    serial = build_corpus(corpus_dir, model=TEST_MODEL, cache_dir=tmp_path / "c1", progress=False, n_process=1)
+    for name in ("documents", "sentences", "tokens", "entities", "quotes", "frames", "devices", "stances",
+                 "arguments"):
+        pd.testing.assert_frame_equal(getattr(serial, name), getattr(warm, name), obj=name)

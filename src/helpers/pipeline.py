@@ -6,7 +6,7 @@
     corpus.subset(["a.txt"])                               # parsed Docs of a few articles
     print(corpus.summary())
 
-Each article is parsed and annotated once (helpers.store): its rows are kept as Parquet parts keyed by
+Loading and cleaning are helpers.preparation. Each article is parsed and annotated once (helpers.store): its rows are kept as Parquet parts keyed by
 its text, the model and the annotation version, so that a later run does only new or changed
 articles. The corpus tables are then assembled into Parquet files (corpus.tables_dir) with the
 corpus-level steps (entity names grouped over the corpus, arguments); the Corpus reads them when
@@ -15,15 +15,13 @@ first used. All tables share (doc_id, sent_id) with the sentences table.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import math
 import os
-import pickle
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -31,12 +29,11 @@ from pathlib import Path
 import pandas as pd
 from spacy.tokens import Doc
 
-from . import clean as clean_mod
 from . import corpus as corpus_mod
 from . import nlp as nlp_mod
 from . import paths, store, tables
 from . import relevance as relevance_mod
-from .outlets import fill_source
+from .preparation import PREPARE_PARALLEL_MIN, PreparedArticle, prepare
 
 log = logging.getLogger("helpers")
 # Articles per partition at most (benchmarks/bench_store.py); nlp.pipe's batch size inside a partition is
@@ -46,19 +43,6 @@ PARTITION_MAX = 32
 DOCUMENT_COLUMNS = ["doc_id", "path", "title", "author", "date", "source", "url", "lang", "n_sentences",
                     "n_tokens", "format", "encoding", "model", "n_chars", "n_removed", "removed", "duplicate_of",
                     "relevance", "relevance_score", "relevance_source"]
-
-
-@dataclass
-class PreparedArticle:
-    """An article after loading and cleaning, ready to parse."""
-
-    article: corpus_mod.Article
-    cleaned: clean_mod.Cleaned
-    lang_detected: str
-
-    @property
-    def doc_id(self) -> str:
-        return self.article.doc_id
 
 
 class LazyDocs(Mapping):
@@ -227,151 +211,6 @@ def _n(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def _prepare_article(art: corpus_mod.Article) -> PreparedArticle | corpus_mod.Problem:
-    cleaned = clean_mod.clean_text(art.text, {k: v for k, v in art.meta().items() if v})
-    if art.removed:  # boilerplate an export reader took out (helpers.formats) comes first
-        cleaned.removed[:0] = [clean_mod.Removed(-1, text, reason) for reason, text in art.removed]
-    if not cleaned.text.strip():
-        return corpus_mod.Problem(art.doc_id, "only boilerplate: nothing left after cleaning "
-                                  f"({len(cleaned.removed)} pieces removed)")
-    for key in ("title", "author", "date", "source", "url"):
-        if not getattr(art, key) and cleaned.meta.get(key):
-            setattr(art, key, cleaned.meta[key])
-    art.date = corpus_mod.normalise_date(art.date)
-    art.source = fill_source(art.source, art.url)  # a URL found by cleaning names the outlet too
-    detected = corpus_mod.detect_language(cleaned.text)
-    if not art.lang:
-        art.lang = detected if detected != "und" else "fr"
-    art.lang = art.lang.lower()[:2]
-    return PreparedArticle(art, cleaned, detected)
-
-
-PREPARE_PARALLEL_MIN = 200  # files to read and clean before a second process is worth its start
-
-_PREPARE_CONTEXT: tuple[Path, dict] | None = None  # (root, metadata) inherited by forked preparation workers
-
-
-def _read_and_prepare(path: Path) -> tuple[list, list, int]:
-    """Read one file and clean its articles (in a forked worker: root and metadata come from the parent)."""
-    root, metadata = _PREPARE_CONTEXT
-    arts, probs, counted = corpus_mod.read_file(path, root, metadata)
-    return [_prepare_article(a) for a in arts], probs, counted
-
-
-def _prepare_files(paths_: list[Path], root: Path, metadata: dict, n_process: int) -> list[tuple[list, list, int]]:
-    """_read_and_prepare of each file, in order: in n_process forked workers when there are many files."""
-    global _PREPARE_CONTEXT
-    _PREPARE_CONTEXT = (root, metadata)
-    try:
-        import multiprocessing as mp
-
-        if n_process < 2 or len(paths_) < PREPARE_PARALLEL_MIN or "fork" not in mp.get_all_start_methods():
-            return [_read_and_prepare(p) for p in paths_]
-        from concurrent.futures import ProcessPoolExecutor
-
-        from .boilerplate import load_line_model
-
-        load_line_model()  # loaded once here, inherited by the workers
-        with ProcessPoolExecutor(max_workers=n_process, mp_context=mp.get_context("fork")) as pool:
-            return list(pool.map(_read_and_prepare, paths_, chunksize=16))
-    finally:
-        _PREPARE_CONTEXT = None
-
-
-def _prepare_code_version() -> str:
-    h = hashlib.sha256()
-    from . import formats, outlets
-
-    for mod in (corpus_mod, clean_mod, outlets):
-        h.update(Path(mod.__file__).read_bytes())
-    for f in sorted(Path(formats.__file__).parent.glob("*.py")):  # the export readers
-        h.update(f.read_bytes())
-    from . import boilerplate
-
-    h.update(Path(boilerplate.__file__).read_bytes())
-    for extra in (paths.LEXICONS_DIR / "outlets.csv", Path(boilerplate.__file__).parent / "models" / "boilerplate.joblib"):
-        if extra.exists():  # the outlet names and the learned boilerplate lines shape what is prepared
-            h.update(extra.read_bytes())
-    h.update(Path(__file__).read_bytes())
-    return h.hexdigest()[:16]
-
-
-def prepare(corpus_dir: str | Path, cache_dir: str | Path | None = None, use_cache: bool = False,
-            n_process: int = 1
-            ) -> tuple[dict[str, PreparedArticle], list[corpus_mod.Problem], list[corpus_mod.Duplicate], int]:
-    """Load and clean every article; flag language; set duplicates aside.
-
-    With use_cache, each file's result is kept (in the store folder) under its path, size and
-    modification time, so that a second run reads and cleans only new or changed files. With n_process > 1,
-    many files to read are shared between that many forked processes (same results, in the same order).
-    """
-    root = Path(corpus_dir)
-    if not root.exists():
-        raise FileNotFoundError(f"corpus folder not found: {root}")
-    if not root.is_dir():
-        raise NotADirectoryError(f"corpus path is not a folder: {root}")
-    files = corpus_mod.list_files(root)
-    metadata, read_problems = corpus_mod.load_metadata(root, files)
-    cache_path = None
-    old: dict = {}
-    context = json.dumps([_prepare_code_version(), sorted(metadata.items())], sort_keys=True, default=str)
-    if use_cache:
-        cache_path = (store.store_root(cache_dir) / "prepared"
-                      / f"{hashlib.sha1(str(root.resolve()).encode()).hexdigest()[:16]}.pkl")
-        try:
-            with cache_path.open("rb") as f:
-                old = pickle.load(f)
-            if old.get("context") != context:
-                old = {"shingles": old.get("shingles", {})}
-        except Exception:  # noqa: BLE001 - no cache or an unreadable one: read everything
-            old = {}
-    old_files: dict = old.get("files", {})
-    new_files: dict = {}
-    clean_problems: list[corpus_mod.Problem] = []
-    prepared: dict[str, PreparedArticle] = {}
-    n_files = 0
-    stamps: dict[Path, tuple[int, int] | None] = {}
-    for path in files:
-        try:
-            st = path.stat()
-            stamps[path] = (st.st_size, st.st_mtime_ns)
-        except OSError:
-            stamps[path] = None
-
-    def cached(path: Path):
-        entry = old_files.get(path.relative_to(root).as_posix())
-        return entry[1] if entry is not None and stamps[path] is not None and entry[0] == stamps[path] else None
-
-    todo = [p for p in files if cached(p) is None]
-    fresh = dict(zip(todo, _prepare_files(todo, root, metadata, n_process), strict=True))
-    for path in files:
-        rel = path.relative_to(root).as_posix()
-        stamp = stamps[path]
-        items, probs, counted = fresh[path] if path in fresh else cached(path)
-        if stamp is not None:
-            new_files[rel] = (stamp, (items, probs, counted))
-        read_problems += probs
-        n_files += counted
-        for item in items:
-            if isinstance(item, corpus_mod.Problem):
-                clean_problems.append(item)
-            else:
-                prepared[item.doc_id] = item
-    shingles: dict = old.get("shingles", {}) if use_cache else None
-    duplicates = corpus_mod.find_duplicates({d: p.cleaned.text for d, p in prepared.items()},
-                                            shingle_cache=shingles)
-    if cache_path is not None:
-        from .corpus import _exact_key
-
-        live = {_exact_key(p.cleaned.text) for p in prepared.values()}
-        data = {"context": context, "files": new_files, "shingles": {k: v for k, v in shingles.items() if k in live}}
-        try:
-            store.atomic_write_bytes(cache_path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError as exc:
-            log.warning("could not write the preparation cache %s (%s)", cache_path, exc)
-    return prepared, read_problems + clean_problems, duplicates, n_files
-
-
 def default_n_process() -> int:
     """Worker processes for parsing: $HELPERS_N_PROCESS, else min(2, CPU count)."""
     env = os.environ.get("HELPERS_N_PROCESS")
@@ -389,9 +228,16 @@ def partitions_of(items: list[tuple[str, str]], workers: int, max_size: int = PA
 
 
 def run_partitions(partitions: list[list[tuple[str, str]]], model: str, st: store.Store, n_process: int,
-                   scheduler: str | None = None, progress: bool = False) -> list[store.PartResult]:
-    """Run store.process_partition on each partition: on a dask cluster, in worker processes, or here."""
+                   scheduler: str | None = None, progress: bool = False,
+                   warm: ProcessPoolExecutor | None = None) -> list[store.PartResult]:
+    """Run store.process_partition on each partition: on a dask cluster, in worker processes, or here.
+
+    warm: a worker already loading the pipeline (workers.start_warm): it runs the partitions (with a second
+    worker when there are several); it is shut down when they are done, or at once when there are none.
+    """
     if not partitions:
+        if warm is not None:
+            warm.shutdown(wait=False, cancel_futures=True)
         return []
     n_items = sum(len(p) for p in partitions)
     bar = None
@@ -410,7 +256,7 @@ def run_partitions(partitions: list[list[tuple[str, str]]], model: str, st: stor
                 results.append(r)
                 if bar is not None:
                     bar.update(len(r.keys))
-        elif n_process > 1 and len(partitions) > 1:
+        elif warm is not None or (n_process > 1 and len(partitions) > 1):
             from . import workers
 
             def collect(r: store.PartResult) -> None:
@@ -418,7 +264,8 @@ def run_partitions(partitions: list[list[tuple[str, str]]], model: str, st: stor
                 if bar is not None:
                     bar.update(len(r.keys))
 
-            workers.run_partitions(partitions, (*args, True, store.PARSE_BATCH), n_process, collect)
+            workers.run_partitions(partitions, (*args, True, store.PARSE_BATCH), n_process, collect, first=warm)
+            warm = None
         else:
             for p in partitions:
                 r = store.process_partition(p, *args, True, store.PARSE_BATCH)
@@ -428,6 +275,8 @@ def run_partitions(partitions: list[list[tuple[str, str]]], model: str, st: stor
     finally:
         if bar is not None:
             bar.close()
+        if warm is not None:
+            warm.shutdown(wait=False, cancel_futures=True)
     return results
 
 
@@ -450,8 +299,30 @@ def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cac
     name = name or corpus_dir.resolve().name
     scheduler = scheduler or os.environ.get("DASK_SCHEDULER") or None
     n_process = n_process or default_n_process()
+    warm: ProcessPoolExecutor | None = None
+
+    def warm_up(n_todo: int) -> None:
+        # few files to read: preparation runs on one core; the other loads the pipeline for the parse
+        nonlocal warm
+        if not scheduler and n_process > 1 and n_todo < PREPARE_PARALLEL_MIN:
+            from . import workers
+
+            warm = workers.start_warm(model)
+
+    try:
+        return _build(corpus_dir, model, cache_dir, progress, name, scheduler, n_process, relevance, start, warm_up,
+                      lambda: warm)
+    finally:
+        if warm is not None:
+            warm.shutdown(wait=False, cancel_futures=True)
+
+
+def _build(corpus_dir: Path, model: str, cache_dir: str | Path | None, progress: bool | None, name: str,
+           scheduler: str | None, n_process: int, relevance: str | Mapping[str, str] | None, start: float,
+           on_todo: Callable[[int], None], warm_worker: Callable[[], ProcessPoolExecutor | None]) -> Corpus:
+    """build_corpus's body (warm_worker() gives the pre-started worker, if any, once preparation is done)."""
     prepared, problems, duplicates, n_files = prepare(corpus_dir, cache_dir=cache_dir, use_cache=True,
-                                                      n_process=1 if scheduler else n_process)
+                                                      n_process=1 if scheduler else n_process, on_todo=on_todo)
     dup_ids = {d.doc_id: d.duplicate_of for d in duplicates}
     by_model: dict[str, dict[str, str]] = {}
     english = nlp_mod.english_model()
@@ -483,7 +354,7 @@ def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cac
             show = len(missing) > nlp_mod.PROGRESS_MIN_DOCS
         t0 = time.perf_counter()
         results = run_partitions(partitions_of(missing, n_process if not scheduler else 8), m, st, n_process,
-                                 scheduler=scheduler, progress=show)
+                                 scheduler=scheduler, progress=show, warm=warm_worker() if m == model else None)
         stats.parsed += sum(r.parsed for r in results)
         stats.annotated += len(missing)
         stats.cpu_parse += sum(r.cpu_parse for r in results)

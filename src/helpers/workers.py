@@ -12,6 +12,10 @@ worker keeps growing (its vocabulary and StringStore, heap its allocator does no
   Loading the pipeline in the parent before forking was tried: it adds the pipeline to the parent's RSS
   and every worker inherits it, which is no lighter over the tree (benchmarks/README.md).
 
+A worker can also be started early (`start_warm`): while the parent reads and cleans a handful of changed
+files on one core, it loads the pipeline and the annotators' resources on the other, then serves as the first
+worker (a warm run that adds one article no longer loads the pipeline after preparing it).
+
 A worker that dies (killed, out of memory) raises BrokenProcessPool in the caller, as a
 ProcessPoolExecutor does; an exception in a partition is raised again here.
 """
@@ -55,14 +59,36 @@ def _call_and_trim(fn: Callable[..., Any], *args: Any) -> Any:
         trim_memory()
 
 
+def _warm_up(model: str) -> None:
+    """In a worker: load the pipeline and everything the annotation of an article loads (cached per process)."""
+    from . import nlp as nlp_mod
+    from . import store
+
+    nlp = nlp_mod.load_pipeline(model)
+    store.annotate_doc("warm-up", nlp("Mistral AI publie un modèle ouvert. Meta défend l'open source."))
+
+
+def start_warm(model: str) -> ProcessPoolExecutor | None:
+    """A one-process forked worker that starts loading `model` (and the annotators) now, for run_recycled's
+    `first`; None where fork is not available. A failure to load is not raised here: the worker runs the
+    partitions like any other and reports it then."""
+    if "fork" not in mp.get_all_start_methods():
+        return None
+    ex = ProcessPoolExecutor(max_workers=1, mp_context=mp.get_context("fork"))
+    ex.submit(_warm_up, model)
+    return ex
+
+
 def run_recycled(fn: Callable[..., Any], tasks: Sequence[tuple], n_process: int,
                  on_result: Callable[[Any], None], every: int | None = None,
-                 before_fork: Callable[[], Any] | None = trim_memory) -> None:
+                 before_fork: Callable[[], Any] | None = trim_memory,
+                 first: ProcessPoolExecutor | None = None) -> None:
     """Call fn(*task) for every task in n_process forked workers, each replaced after `every` tasks
     (None: recycle_after(); 0: never); on_result(result) is called here as each finishes, in completion order.
 
-    before_fork runs here before each worker is started. Where fork is not available (Windows), workers
-    are spawned and never replaced.
+    before_fork runs here before each worker is started. first: an already started one-process worker
+    (start_warm) used as the first slot; it is shut down at the end like the others. Where fork is not
+    available (Windows), workers are spawned and never replaced.
     """
     every = recycle_after() if every is None else every
     fork = "fork" in mp.get_all_start_methods()
@@ -75,6 +101,10 @@ def run_recycled(fn: Callable[..., Any], tasks: Sequence[tuple], n_process: int,
     pending: dict[Future, int] = {}
 
     def start() -> ProcessPoolExecutor:
+        nonlocal first
+        if first is not None:
+            ex, first = first, None
+            return ex
         if before_fork is not None:
             before_fork()
         return ProcessPoolExecutor(max_workers=1, mp_context=ctx)
@@ -102,11 +132,13 @@ def run_recycled(fn: Callable[..., Any], tasks: Sequence[tuple], n_process: int,
     finally:
         for s in slots:
             s.shutdown(wait=True, cancel_futures=True)
+        if first is not None:  # never used (no task)
+            first.shutdown(wait=True, cancel_futures=True)
 
 
 def run_partitions(partitions: Sequence[Sequence[tuple[str, str]]], args: tuple, n_process: int,
-                   on_result: Callable[[Any], None]) -> None:
-    """store.process_partition(partition, *args) of each partition in recycled workers."""
+                   on_result: Callable[[Any], None], first: ProcessPoolExecutor | None = None) -> None:
+    """store.process_partition(partition, *args) of each partition in recycled workers (first: see run_recycled)."""
     from . import store
 
-    run_recycled(store.process_partition, [(p, *args) for p in partitions], n_process, on_result)
+    run_recycled(store.process_partition, [(p, *args) for p in partitions], n_process, on_result, first=first)
