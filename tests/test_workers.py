@@ -98,6 +98,17 @@ def test_an_unused_warm_worker_is_shut_down() -> None:
         warm.submit(os.getpid)
 
 
+def test_discard_kills_a_warm_worker_without_waiting_for_its_warm_up() -> None:
+    warm = workers.start_warm(TEST_MODEL)
+    procs = list(warm._processes.values())
+    assert procs
+    workers.discard(warm)
+    for proc in procs:
+        proc.join(timeout=60)
+        assert not proc.is_alive()
+        assert proc.exitcode != 0, "killed, not left to finish loading"
+
+
 def test_one_added_article_through_the_warm_worker_gives_the_tables_of_a_serial_run(tmp_path: Path,
                                                                                    monkeypatch) -> None:
     corpus_dir = tmp_path / "corpus"
@@ -116,3 +127,5 @@ def test_one_added_article_through_the_warm_worker_gives_the_tables_of_a_serial_
     for name in ("documents", "sentences", "tokens", "entities", "quotes", "frames", "devices", "stances",
                  "arguments"):
         pd.testing.assert_frame_equal(getattr(serial, name), getattr(warm, name), obj=name)
+    build_corpus(corpus_dir, model=TEST_MODEL, cache_dir=tmp_path / "c2", progress=False, n_process=2)
+    assert started == [TEST_MODEL], "nothing new to read: no warm worker started"

@@ -237,7 +237,9 @@ def run_partitions(partitions: list[list[tuple[str, str]]], model: str, st: stor
     """
     if not partitions:
         if warm is not None:
-            warm.shutdown(wait=False, cancel_futures=True)
+            from . import workers
+
+            workers.discard(warm)
         return []
     n_items = sum(len(p) for p in partitions)
     bar = None
@@ -276,7 +278,9 @@ def run_partitions(partitions: list[list[tuple[str, str]]], model: str, st: stor
         if bar is not None:
             bar.close()
         if warm is not None:
-            warm.shutdown(wait=False, cancel_futures=True)
+            from . import workers
+
+            workers.discard(warm)
     return results
 
 
@@ -302,9 +306,10 @@ def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cac
     warm: ProcessPoolExecutor | None = None
 
     def warm_up(n_todo: int) -> None:
-        # few files to read: preparation runs on one core; the other loads the pipeline for the parse
+        # a few new or changed files: preparation runs on one core, the other loads the pipeline for their parse
+        # (none: nothing is likely to be parsed, and a changed lexicon re-annotates in the usual workers)
         nonlocal warm
-        if not scheduler and n_process > 1 and n_todo < PREPARE_PARALLEL_MIN:
+        if not scheduler and n_process > 1 and 0 < n_todo < PREPARE_PARALLEL_MIN:
             from . import workers
 
             warm = workers.start_warm(model)
@@ -313,8 +318,10 @@ def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cac
         return _build(corpus_dir, model, cache_dir, progress, name, scheduler, n_process, relevance, start, warm_up,
                       lambda: warm)
     finally:
-        if warm is not None:
-            warm.shutdown(wait=False, cancel_futures=True)
+        if warm is not None:  # already shut down when it ran the partitions
+            from . import workers
+
+            workers.discard(warm)
 
 
 def _build(corpus_dir: Path, model: str, cache_dir: str | Path | None, progress: bool | None, name: str,

@@ -79,6 +79,18 @@ def start_warm(model: str) -> ProcessPoolExecutor | None:
     return ex
 
 
+def discard(ex: ProcessPoolExecutor) -> None:
+    """Stop a worker that is not needed (a warm worker when nothing is to be parsed) without waiting for what it
+    is doing: its process is killed, so neither this call nor the interpreter's exit waits for the warm-up."""
+    procs = list((getattr(ex, "_processes", None) or {}).values())  # no public kill before Python 3.14
+    for proc in procs:
+        try:
+            proc.kill()
+        except (OSError, AttributeError):
+            pass
+    ex.shutdown(wait=False, cancel_futures=True)
+
+
 def run_recycled(fn: Callable[..., Any], tasks: Sequence[tuple], n_process: int,
                  on_result: Callable[[Any], None], every: int | None = None,
                  before_fork: Callable[[], Any] | None = trim_memory,
