@@ -103,7 +103,8 @@ def main():
         url = art.get("url", "")
         # batch d (gathered in the third session) puts 40 % of its articles in the final test, so that the
         # final test holds articles no model choice has ever been scored on
-        share = 40 if d.startswith("d") else 15
+        # batch e (ninth session): 30 %, articles no model has been scored on before
+        share = 40 if d.startswith("d") else 30 if d.startswith("e") else 15
         split = "final_test" if int(hashlib.sha256(url.encode()).hexdigest()[:8], 16) % 100 < share else "train"
         out.append({"doc": d, "url": url, "source": src.get(d, {}).get("url", url).split("/")[2].removeprefix("www.") if url else "",
                     "relevance": rel, "split": split, "sentences": sents, "entities": ents})
