@@ -146,3 +146,34 @@ def test_date_stamps_and_page_controls_go_anywhere_but_sentences_stay():
                                       "Un accueil chaleureux pour Mistral à Bruxelles."]
     assert c.meta["date"] == "18/09/2025"
     assert [r.reason for r in c.removed].count("date stamp") == 3
+
+
+def test_markup_residue_goes_but_words_that_look_alike_stay():
+    text = ("Un titre sur Llama\nLe premier paragraphe de l'article, assez long pour être du texte courant ici.\n"
+            "{{text}}\n.webp)\naccordion-iconalert-iconarrow-leftarrowarticleShowedbacktotopCreated with Sketch.\n"
+            "iconfb\nfeedMark__icon\n--radiofeedMark__icon\n-iconclockclose\nSvg\nfooter\n"
+            "DeepSeek publie un modèle iconique de l'open source.\nL'icône de l'application a changé.\n"
+            "Le prototype a été created with care, disent-ils.")
+    c = clean_text(text, line_model=False)
+    assert c.text.split("\n")[2:] == ["DeepSeek publie un modèle iconique de l'open source.",
+                                      "L'icône de l'application a changé.", "Le prototype a été created with care, disent-ils."]
+    assert {r.reason for r in c.removed} == {"markup residue", "navigation"}
+
+
+def test_republication_notes_language_switchers_credits_and_page_controls():
+    text = ("Un titre sur DeepSeek\nLe premier paragraphe de l'article, assez long pour être du texte courant ici.\n"
+            "Ouvrir le menu principal\nLoading...\nItaliano\nAutres langues: 2 Deutsch de ETH plant ein Modell\n"
+            "L'interface de saisie de DeepSeek.\nSource :\nNumerama\nCrédit Fotolia.\n"
+            "Crédits photos de l'image de une : Source : Numerama\nRéagissez en commentaire.\n"
+            "Cet article a été initialement publié par Hong Kong Free Press le 28 janvier 2025.\n"
+            "Une version éditée de cet article est republiée sur Global Voices dans le cadre d'un accord.\n"
+            "Cet article analyse la stratégie de Meta publiée hier.\nEnglish is the language of most models.\n"
+            "Le crédit d'impôt recherche finance les laboratoires.\nSource : selon l'Insee, la croissance a ralenti.")
+    c = clean_text(text, line_model=False)
+    assert c.text.split("\n")[2:] == ["L'interface de saisie de DeepSeek.",
+                                      "Cet article analyse la stratégie de Meta publiée hier.",
+                                      "English is the language of most models.",
+                                      "Le crédit d'impôt recherche finance les laboratoires.",
+                                      "Source : selon l'Insee, la croissance a ralenti."]
+    reasons = [r.reason for r in c.removed]
+    assert reasons.count("republication note") == 2 and reasons.count("image caption or credit") == 4

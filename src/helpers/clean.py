@@ -129,7 +129,29 @@ PAGE_CONTROL = re.compile(
     r"s'ouvre dans (?:un nouvel onglet|une nouvelle fenêtre)|fbpx|press \W?enter\W? to skip to content|"
     r"search for a command to run\.*|choisissez votre niveau de lecture\s*:?|à lire en complément\s*:?|"
     r"a lire en complément\s*:?|\d{1,3}\s*(?:min|mn|minutes?)(?:\s+de lecture)?|\d+\s+votes?|"
-    r"\d+\s+(?:commentaires?|réactions?|partages?)|lire plus tard|écouter (?:cet )?article)[\s)\].]*$", re.I)
+    r"\d+\s+(?:commentaires?|réactions?|partages?)|lire plus tard|écouter (?:cet )?article|ouvrir le menu(?: principal)?|"
+    r"fermer le menu|loading|chargement(?: en cours)?|réagissez(?: en commentaires?| à cet article)?|"
+    r"maintenance programmée\s*:?|footer|header|svg|download|télécharger|bookmark)[\s)\].…]*$", re.I)
+# Residue of page markup: template placeholders ("{{text}}"), image file ends (".webp)"), icon sprites and CSS class
+# names ("iconfb", "feedMark__icon", "headerBtn__icon--connect", "Created with Sketch.").
+TEMPLATE = re.compile(r"\{\{\s*[\w.]+\s*\}\}|^\W*\.(?:webp|png|jpe?g|gif|svg)\W*$", re.I)
+MARKUP_MARKER = re.compile(r"created with (?:sketch|avocode|figma)\b|\bsvg vector icons\b|onlinewebfonts", re.I)
+MARKUP_TOKEN = re.compile(r"^(?:\W*\w+(?:__|--)\w*|\W*(?:-|_)?icon[a-z]\w*|\w*[a-z]icon\w*|\w+-icon\w*|\w*-(?:col|footer|header)\b\S*)$",
+                          re.I)
+# Notes that an article is republished from elsewhere ("Cet article a été initialement publié par ... le ...",
+# "Une version éditée de cet article est republiée sur ...", "Cet article est republié à partir de The Conversation").
+REPUBLISHED = re.compile(
+    r"^(?:cet article|cette tribune|cet entretien|une version [\w' ]{0,25}de cet (?:article|entretien)|l'article original)\b"
+    r".{0,60}?\b(?:(?:initialement|originellement|d'abord|précédemment) (?:publiée?|paru)|republiée?|"
+    r"(?:publiée?|paru) (?:à l'origine|initialement|en anglais)|traduit de l'anglais)\b", re.I)
+# The language switcher of a multilingual site: a language's own name alone on a line, or "Autres langues: ...".
+LANGUAGE_SWITCH = re.compile(
+    r"^(?:deutsch|english|español|espanol|italiano|português|portugues|nederlands|rumantsch|русский|中文|日本語|"
+    r"العربية)$|^autres langues\s*:", re.I)
+# A caption credit: "Crédit Fotolia.", "Crédits photos de l'image de une : ...", "Source :" alone before a name.
+CREDIT_NAME = re.compile(r"^(?:crédits?(?: photos?)?|credits?)(?:\s+de l'image(?: de une)?)?\s*(?::\s*|\s+(?=[A-Z]))"
+                         r"[\w .&'/:-]{0,60}$", re.I)
+SOURCE_ALONE = re.compile(r"^(?:source|sources|crédits?|credits?)\s*:\s*$", re.I)
 TITLE_THRESHOLD = 0.95  # the learned line model removes the first line left only above this
 CLAUSE_PUNCT = re.compile(r"[.!?…:;]\s*$")
 
@@ -158,6 +180,18 @@ class Cleaned:
 
 def _n_words(line: str) -> int:
     return len(re.findall(r"\w+", line))
+
+
+def _is_markup(line: str) -> bool:
+    """Whether a line is residue of page markup: a template placeholder or image file end, an icon sprite's text, or
+    mostly CSS-like tokens."""
+    if TEMPLATE.search(line) and _n_words(TEMPLATE.sub(" ", line)) <= 3:
+        return True
+    if MARKUP_MARKER.search(line):
+        return True
+    tokens = line.split()
+    marked = sum(1 for t in tokens if MARKUP_TOKEN.match(t))
+    return bool(tokens) and marked >= max(1, 0.5 * len(tokens))
 
 
 def _is_long(line: str) -> bool:
@@ -218,8 +252,13 @@ def apply_rules(lines: list[str]) -> tuple[list[tuple[int, str]], list[Removed],
         removed.append(Removed(i, piece, reason))
 
     in_sources = False
+    skip_next = False
     for i, line in enumerate(lines):
         if not line:
+            continue
+        if skip_next:  # the name after a "Source :" line alone
+            skip_next = False
+            drop(i, line, "image caption or credit")
             continue
         head = i < first_long  # before the first paragraph of body text
         tail = i > last_long  # after the last paragraph of body text
@@ -285,6 +324,24 @@ def apply_rules(lines: list[str]) -> tuple[list[tuple[int, str]], list[Removed],
         if PAGE_CONTROL.match(line) or (BREADCRUMB.match(line) and _n_words(line) <= 10):
             drop(i, line, "navigation")
             continue
+        if _is_markup(line):
+            drop(i, line, "markup residue")
+            continue
+        if LANGUAGE_SWITCH.match(line) and _n_words(line) <= 40:
+            drop(i, line, "navigation")
+            continue
+        if REPUBLISHED.match(line) and _n_words(line) <= 40:
+            drop(i, line, "republication note")
+            continue
+        if CREDIT_NAME.match(line) and _n_words(line) <= 10:
+            drop(i, line, "image caption or credit")
+            continue
+        if SOURCE_ALONE.match(line):
+            nxt = next((lines[j] for j in range(i + 1, len(lines)) if lines[j]), "")
+            if nxt and _n_words(nxt) <= 4 and not CLAUSE_PUNCT.search(nxt):
+                drop(i, line, "image caption or credit")
+                skip_next = True
+                continue
         if ACCOUNT.search(line) and _n_words(line) <= 25:
             drop(i, line, "account or login form")
             continue
