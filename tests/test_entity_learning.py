@@ -27,6 +27,16 @@ def test_learn_entries_takes_unknown_names_with_majority_type() -> None:
     assert found == [(5, 11, "Zyphra Labs")]
 
 
+def test_a_learned_alias_never_names_two_entities() -> None:
+    base = E.load_gazetteer(learned=False)
+    arts = [_art("a", [{"name": "Quimperlé Ville", "type": "LOC"}]),
+            _art("b", [{"name": "Quimperlé Ville", "type": "LOC"}]),
+            _art("c", [{"name": "Quimperlé Ville FC", "type": "ORG", "aliases": ["Quimperlé Ville", "QVFC"]}])]
+    learned = {d["canonical"]: d for d in EL.learn_entries(arts, base)}
+    assert set(learned) == {"Quimperlé Ville", "Quimperlé Ville FC"}
+    assert learned["Quimperlé Ville FC"]["aliases"] == ["QVFC"], "the name of the other entry is not its alias"
+
+
 def test_load_gazetteer_merges_the_learned_file(tmp_path: Path) -> None:
     (tmp_path / "entities.yml").write_text("entities:\n- {canonical: Meta, type: ORG, aliases: [Facebook]}\n",
                                            encoding="utf-8")

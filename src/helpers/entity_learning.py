@@ -302,7 +302,14 @@ def learn_entries(arts: list[GoldArticle], base: E.Gazetteer) -> list[dict[str, 
         aliases = sorted({x for x in d["aliases"] if E.fold(x) != E.fold(canonical)})
         out.append({"canonical": canonical, "type": typ, "aliases": aliases, "n_articles": len(d["docs"]),
                     "types_coded": dict(d["types"])})
-    return sorted(out, key=lambda d: (-d["n_articles"], d["canonical"]))
+    out.sort(key=lambda d: (-d["n_articles"], d["canonical"]))
+    # a name belongs to one entity: an alias already taken by an entry coded in more articles (or first in order)
+    # is dropped ("Angers" the city and "Angers SCO" the club, alias "Angers")
+    owned = {E.name_key(d["canonical"]) for d in out}  # canonical names are unique (grouped by key above)
+    for d in out:
+        d["aliases"] = [x for x in d["aliases"] if E.name_key(x) not in owned]
+        owned |= {E.name_key(x) for x in d["aliases"]}
+    return out
 
 
 def _gold_types(a: GoldArticle) -> dict[str, str]:
