@@ -209,6 +209,23 @@ def test_default_detector_follows_the_setting(monkeypatch: pytest.MonkeyPatch) -
         assert shipped.resolve_detector(None) == "rules"
 
 
+def test_rules_are_the_default_unless_the_learned_gain_is_certain(tmp_path: Path, monkeypatch) -> None:
+    def card(learned: float, rules: float, ci: list[float]) -> None:
+        m = {"stance": {"cv": {"macro_f1": {"mean": learned}}, "rules_cv": {"macro_f1": {"mean": rules}},
+                        "difference_cv": {"macro_f1": {"mean": learned - rules, "ci": ci}}}}
+        (tmp_path / "model_card.json").write_text(json.dumps(m), encoding="utf-8")
+
+    monkeypatch.setattr(shipped, "MODELS_DIR", tmp_path)
+    card(0.50, 0.45, [0.02, 0.09])
+    assert not shipped.rules_preferred("stance"), "a certain gain: learned"
+    card(0.596, 0.595, [-0.015, 0.015])
+    assert shipped.rules_preferred("stance"), "a tie: the explainable rules"
+    card(0.40, 0.45, [-0.09, -0.02])
+    assert shipped.rules_preferred("stance")
+    assert not shipped.rules_preferred("frames"), "no figures for the layer: learned"
+    assert shipped.rules_preferred("stance") and shipped.resolve_detector(None, "stance") == "rules"
+
+
 def test_model_card_helpers_say_not_measured_when_absent(tmp_path: Path) -> None:
     assert model_card.load_card(tmp_path / "missing.json") is None
     assert "not measured yet" in model_card.summary_markdown(None)

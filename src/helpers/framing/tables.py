@@ -206,8 +206,8 @@ def frames_table(docs: Mapping[str, Doc], lexicon_path: str | Path | None = None
     """One row per (sentence, frame): doc_id, sent_id, frame, cues ("; "), score, negated, prob, evidence, text.
 
     detector: "learned" (the shipped model), "rules" (the lexicon alone: the explainable baseline) or None (the
-    default: learned when the model is shipped, unless its card shows the rules scoring higher on the same
-    cross-validation folds). With the learned detector, `prob` is the calibrated probability
+    default: learned when the model is shipped and its card shows it better than the rules on the same
+    cross-validation folds with 95 % confidence, else the rules: learning.shipped.rules_preferred). With the learned detector, `prob` is the calibrated probability
     of the frame, `score` the same probability, `evidence` the features that weighed most, and `cues`/`negated`
     the rule cues of that frame when there are any; with the rules, `prob` is empty and `evidence` lists the cues.
     A custom lexicon implies the rule detector."""

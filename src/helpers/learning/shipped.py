@@ -56,9 +56,10 @@ def shipped_models(path: str | Path | None = None) -> dict | None:
 
 
 def resolve_detector(detector: str | None, layer: str | None = None) -> str:
-    """"learned" or "rules". None or "auto": learned when the shipped model loads, unless its model card shows
-    the rule detector scoring higher for this layer ("stance" or "frames") on the same cross-validation folds.
-    A learned detector asked for without a model falls back to the rules with a warning (the run goes on)."""
+    """"learned" or "rules". None or "auto": learned when the shipped model loads and its model card shows it
+    better than the rule detector for this layer ("stance" or "frames") on the same cross-validation folds with
+    95 % confidence; the explainable rules otherwise (rules_preferred). A learned detector asked for without a
+    model falls back to the rules with a warning (the run goes on)."""
     det = (detector or os.environ.get(ENV_VAR) or "auto").lower()
     if det not in (*DETECTORS, "auto"):
         raise ValueError(f"unknown detector {detector!r}: use 'learned' or 'rules'")
@@ -67,19 +68,29 @@ def resolve_detector(detector: str | None, layer: str | None = None) -> str:
     if shipped_models() is None:
         warnings.warn(f"no trained model at {MODEL_PATH} (run `make train`): using the rule detector", stacklevel=3)
         return "rules"
-    if det == "auto" and layer and rules_score_higher(layer):
+    if det == "auto" and layer and rules_preferred(layer):
         return "rules"
     return "learned"
 
 
-def rules_score_higher(layer: str) -> bool:
-    """Whether the model card shows the rule detector ahead of the learned one for a layer (cross-validated)."""
+def rules_preferred(layer: str) -> bool:
+    """Whether the rule detector is the default for a layer: the model card shows it ahead of the learned one
+    (cross-validated), or the learned one's gain is not certain (the 95 % interval of the paired difference on
+    the same folds includes 0): between two detectors that score alike, the one whose cues can be read."""
     from ..model_card import load_card, metric
 
     card = load_card(MODELS_DIR / "model_card.json")
     key = "macro_f1" if layer == "stance" else "micro_f1"
     learned, rules = metric(card, f"{layer}.cv.{key}"), metric(card, f"{layer}.rules_cv.{key}")
-    return bool(learned and rules and rules["mean"] > learned["mean"])
+    if not (learned and rules):
+        return False
+    if rules["mean"] > learned["mean"]:
+        return True
+    diff = metric(card, f"{layer}.difference_cv.{key}")
+    ci = (diff or {}).get("ci") or []
+    return len(ci) == 2 and ci[0] <= 0.0
+
+
 
 
 def vectors_for(model_obj, sf: list) -> np.ndarray:

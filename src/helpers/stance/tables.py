@@ -32,8 +32,8 @@ def stance_table(docs: Mapping[str, Doc], frames: pd.DataFrame | None = None,
     """One row per sentence: doc_id, sent_id, stance, categories, cues, score, target, rules, prob, evidence, text.
 
     detector: "learned" (the shipped model), "rules" (the cue lexicon and rules
-    alone: the explainable baseline) or None (the default: learned when the model is shipped, unless its card shows
-    the rules scoring higher on the same cross-validation folds). With the learned detector, `prob` is the calibrated
+    alone: the explainable baseline) or None (the default: learned when the model is shipped and its card shows it
+    better than the rules on the same cross-validation folds with 95 % confidence, else the rules). With the learned detector, `prob` is the calibrated
     probability of the decision, `evidence` the features that weighed most, `score` p(pro) - p(con), and `cues`
     the rule cues on the decided side; with the rules, `prob` is empty and `evidence` lists the cues.
     A custom lexicon implies the rule detector (the model was trained with the shipped lexicon)."""
