@@ -6,9 +6,9 @@
     corpus.subset(["a.txt"])                               # parsed Docs of a few articles
     print(corpus.summary())
 
-Loading and cleaning are helpers.preparation. Each article is parsed and annotated once (helpers.store): its rows are kept as Parquet parts keyed by
-its text, the model and the annotation version, so that a later run does only new or changed
-articles. The corpus tables are then assembled into Parquet files (corpus.tables_dir) with the
+Loading and cleaning are helpers.preparation. Each article is parsed and annotated once (helpers.store):
+its rows are kept as Parquet parts keyed by its text, the model and the annotation version, so that a later
+run does only new or changed articles. The corpus tables are then assembled into Parquet files (corpus.tables_dir) with the
 corpus-level steps (entity names grouped over the corpus, arguments); the Corpus reads them when
 first used. All tables share (doc_id, sent_id) with the sentences table.
 """
@@ -20,7 +20,7 @@ import math
 import os
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -303,33 +303,50 @@ def build_corpus(corpus_dir: str | Path, model: str = nlp_mod.DEFAULT_MODEL, cac
     name = name or corpus_dir.resolve().name
     scheduler = scheduler or os.environ.get("DASK_SCHEDULER") or None
     n_process = n_process or default_n_process()
-    warm: ProcessPoolExecutor | None = None
+    warm = _Warm(model, enabled=not scheduler and n_process > 1)
+    try:
+        return _build(corpus_dir, model, cache_dir, progress, name, scheduler, n_process, relevance, start, warm)
+    finally:
+        warm.discard()
 
-    def warm_up(n_todo: int) -> None:
+
+class _Warm:
+    """The warm worker of one build (workers.start_warm): started when preparation has counted a few new or
+    changed files to read, handed once to the parse of `model`'s articles, killed if nobody took it."""
+
+    def __init__(self, model: str, enabled: bool) -> None:
+        self.model, self.enabled = model, enabled
+        self.worker: ProcessPoolExecutor | None = None
+
+    def on_todo(self, n_todo: int) -> None:
         # a few new or changed files: preparation runs on one core, the other loads the pipeline for their parse
         # (none: nothing is likely to be parsed, and a changed lexicon re-annotates in the usual workers)
-        nonlocal warm
-        if not scheduler and n_process > 1 and 0 < n_todo < PREPARE_PARALLEL_MIN:
+        if self.enabled and 0 < n_todo < PREPARE_PARALLEL_MIN:
             from . import workers
 
-            warm = workers.start_warm(model)
+            self.worker = workers.start_warm(self.model)
 
-    try:
-        return _build(corpus_dir, model, cache_dir, progress, name, scheduler, n_process, relevance, start, warm_up,
-                      lambda: warm)
-    finally:
-        if warm is not None:  # already shut down when it ran the partitions
+    def take(self, model: str) -> ProcessPoolExecutor | None:
+        """The worker for a parse with `model` (its new owner shuts it down), or None."""
+        if model != self.model:
+            return None
+        worker, self.worker = self.worker, None
+        return worker
+
+    def discard(self) -> None:
+        if self.worker is not None:
             from . import workers
 
-            workers.discard(warm)
+            workers.discard(self.worker)
+            self.worker = None
 
 
 def _build(corpus_dir: Path, model: str, cache_dir: str | Path | None, progress: bool | None, name: str,
            scheduler: str | None, n_process: int, relevance: str | Mapping[str, str] | None, start: float,
-           on_todo: Callable[[int], None], warm_worker: Callable[[], ProcessPoolExecutor | None]) -> Corpus:
-    """build_corpus's body (warm_worker() gives the pre-started worker, if any, once preparation is done)."""
+           warm: _Warm) -> Corpus:
+    """build_corpus's body (warm: the worker started during preparation, if any)."""
     prepared, problems, duplicates, n_files = prepare(corpus_dir, cache_dir=cache_dir, use_cache=True,
-                                                      n_process=1 if scheduler else n_process, on_todo=on_todo)
+                                                      n_process=1 if scheduler else n_process, on_todo=warm.on_todo)
     dup_ids = {d.doc_id: d.duplicate_of for d in duplicates}
     by_model: dict[str, dict[str, str]] = {}
     english = nlp_mod.english_model()
@@ -361,7 +378,7 @@ def _build(corpus_dir: Path, model: str, cache_dir: str | Path | None, progress:
             show = len(missing) > nlp_mod.PROGRESS_MIN_DOCS
         t0 = time.perf_counter()
         results = run_partitions(partitions_of(missing, n_process if not scheduler else 8), m, st, n_process,
-                                 scheduler=scheduler, progress=show, warm=warm_worker() if m == model else None)
+                                 scheduler=scheduler, progress=show, warm=warm.take(m))
         stats.parsed += sum(r.parsed for r in results)
         stats.annotated += len(missing)
         stats.cpu_parse += sum(r.cpu_parse for r in results)

@@ -145,7 +145,7 @@ def run_recycled(fn: Callable[..., Any], tasks: Sequence[tuple], n_process: int,
         for s in slots:
             s.shutdown(wait=True, cancel_futures=True)
         if first is not None:  # never used (no task)
-            first.shutdown(wait=True, cancel_futures=True)
+            discard(first)
 
 
 def run_partitions(partitions: Sequence[Sequence[tuple[str, str]]], args: tuple, n_process: int,
