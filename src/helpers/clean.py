@@ -152,6 +152,9 @@ LANGUAGE_SWITCH = re.compile(
 CREDIT_NAME = re.compile(r"^(?:crédits?(?: photos?)?|credits?)(?:\s+de l'image(?: de une)?)?\s*(?::\s*|\s+(?=[A-Z]))"
                          r"[\w .&'/:-]{0,60}$", re.I)
 SOURCE_ALONE = re.compile(r"^(?:source|sources|crédits?|credits?)\s*:\s*$", re.I)
+# (pattern matched at the start of a line, at most that many words, reason) of the lines removed whole
+_SHORT_LINE_RULES = ((LANGUAGE_SWITCH, 40, "navigation"), (REPUBLISHED, 40, "republication note"),
+                     (CREDIT_NAME, 10, "image caption or credit"))
 TITLE_THRESHOLD = 0.95  # the learned line model removes the first line left only above this
 CLAUSE_PUNCT = re.compile(r"[.!?…:;]\s*$")
 
@@ -327,14 +330,9 @@ def apply_rules(lines: list[str]) -> tuple[list[tuple[int, str]], list[Removed],
         if _is_markup(line):
             drop(i, line, "markup residue")
             continue
-        if LANGUAGE_SWITCH.match(line) and _n_words(line) <= 40:
-            drop(i, line, "navigation")
-            continue
-        if REPUBLISHED.match(line) and _n_words(line) <= 40:
-            drop(i, line, "republication note")
-            continue
-        if CREDIT_NAME.match(line) and _n_words(line) <= 10:
-            drop(i, line, "image caption or credit")
+        reason = next((r for rx, most, r in _SHORT_LINE_RULES if rx.match(line) and _n_words(line) <= most), None)
+        if reason:
+            drop(i, line, reason)
             continue
         if SOURCE_ALONE.match(line):
             nxt = next((lines[j] for j in range(i + 1, len(lines)) if lines[j]), "")

@@ -91,8 +91,6 @@ def rules_preferred(layer: str) -> bool:
     return len(ci) == 2 and ci[0] <= 0.0
 
 
-
-
 def vectors_for(model_obj, sf: list) -> np.ndarray:
     """The sentence vectors as the model expects them (zeros, with a warning, when the parse has other vectors)."""
     n_vec = model_obj.features.n_vec
