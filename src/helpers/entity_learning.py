@@ -64,6 +64,24 @@ def _word_shape(word: str) -> str:
     return re.sub(r"(.)\1{2,}", r"\1\1", shape)
 
 
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"  # the regular expression \w
+
+
+def _whole_word_in(word: str, text: str) -> bool:
+    """Whether `word` occurs in text with no word character on either side (re (?<!\w)word(?!\w), without
+    compiling a pattern per name)."""
+    if not word:
+        return False
+    i = text.find(word)
+    while i >= 0:
+        j = i + len(word)
+        if (i == 0 or not _is_word_char(text[i - 1])) and (j >= len(text) or not _is_word_char(text[j])):
+            return True
+        i = text.find(word, i + 1)
+    return False
+
+
 def _group_features(doc: Doc, ms: list[Any], text: str | None = None) -> dict[str, Any]:
     """Features of one model-only name in one article (all its mentions): the name's form (shape, first and
     last word, suffix letters, a common word written with a capital), the spaCy labels and the rule type with
@@ -87,7 +105,7 @@ def _group_features(doc: Doc, ms: list[Any], text: str | None = None) -> dict[st
         f["label=" + str(m.model_label)] = 1.0
         f["evidence=" + str(getattr(m, "evidence", ""))] = 1.0
     low = canon.lower()
-    f["lower_elsewhere"] = float(len(words) == 1 and re.search(rf"(?<!\w){re.escape(low)}(?!\w)", text) is not None)
+    f["lower_elsewhere"] = float(len(words) == 1 and _whole_word_in(low, text))
     if words:
         first, last = E.fold(words[0]), E.fold(words[-1])
         f["first=" + first] = 0.5

@@ -154,36 +154,53 @@ def table_columns(name: str) -> list[str]:
 
 # --------------------------------------------------------------------------- annotating one article
 
+# articles annotated together: each table is built once per group instead of once per article (a DataFrame costs
+# about as much to build for one article as for eight), and a group fits the per-Doc caches (helpers.doccache:
+# 8 Docs), so frames, devices and stance reuse each other's work on every article of the group
+ANNOTATE_GROUP = 8
+
+
 def annotate_doc(key: str, doc) -> dict[str, pd.DataFrame]:
     """Every per-article table of one parsed article (doc_id column = content key)."""
-    from . import entities, framing, stance, tables, textometry
+    return annotate_docs([(key, doc)])
 
-    docs = {key: doc}
+
+def annotate_docs(items: Sequence[tuple[str, object]]) -> dict[str, pd.DataFrame]:
+    """Every per-article table of a few parsed articles ((content key, Doc) pairs, at most ANNOTATE_GROUP), the
+    rows of each article in the order given (the same rows as annotate_doc on each, concatenated)."""
+    from . import entities, framing, stance, tables, textometry
+    from .entity_learning import load_mention_filter
+
+    docs = dict(items)
     out: dict[str, pd.DataFrame] = {}
     out["sentences"] = tables.sentences_table(docs)
     out["tokens"] = tables.tokens_table(docs, categories=False)
-    from .entity_learning import load_mention_filter
-
     gaz, filters, mention_filter = entities.load_gazetteer(), entities.load_filters(), load_mention_filter()
-    text = doc.text
-    mentions = entities.doc_mentions(key, doc, gaz, filters, drop_single_surnames=not mention_filter, text=text)
-    # the learned entity layer, as entities.entities_table applies it (model names grouped within the article here,
-    # then over the corpus by tables.group_mentions)
-    mentions = entities.learned_layer(docs, mentions, gaz, mention_filter, {key: text})
-    out["mentions"] = pd.DataFrame(
-        [(m.doc_id, m.sent_id, m.text, m.canonical, m.type, m.start_char, m.end_char, m.source, m.model_label,
-          m.evidence) for m in mentions], columns=MENTION_COLUMNS)
-    quotes = entities._doc_quotes(key, doc, mentions, entities.load_quote_lexicon(), text)
-    out["quotes"] = pd.DataFrame([[getattr(q, c) if c != "n_words" else len(q.quote.split())
-                                   for c in entities.QUOTE_COLUMNS] for q in quotes], columns=entities.QUOTE_COLUMNS)
+    mention_rows, quote_rows, name_rows, info_rows = [], [], [], []
+    quote_lexicon = entities.load_quote_lexicon()
+    for key, doc in docs.items():
+        text = doc.text
+        mentions = entities.doc_mentions(key, doc, gaz, filters, drop_single_surnames=not mention_filter, text=text)
+        # the learned entity layer, as entities.entities_table applies it (model names grouped within the article
+        # here, then over the corpus by tables.group_mentions)
+        mentions = entities.learned_layer({key: doc}, mentions, gaz, mention_filter, {key: text})
+        mention_rows += [(m.doc_id, m.sent_id, m.text, m.canonical, m.type, m.start_char, m.end_char, m.source,
+                          m.model_label, m.evidence) for m in mentions]
+        quotes = entities._doc_quotes(key, doc, mentions, quote_lexicon, text)
+        quote_rows += [[getattr(q, c) if c != "n_words" else len(q.quote.split()) for c in entities.QUOTE_COLUMNS]
+                       for q in quotes]
+    out["mentions"] = pd.DataFrame(mention_rows, columns=MENTION_COLUMNS)
+    out["quotes"] = pd.DataFrame(quote_rows, columns=entities.QUOTE_COLUMNS)
     frames = framing.frames_table(docs)
     out["frames"] = frames
     out["devices"] = framing.devices_table(docs)
     out["stances"] = stance.stance_table(docs, frames=frames)
-    names = textometry.name_patterns_rows(doc)
-    out["names"] = pd.DataFrame([(key, *r) for r in names], columns=NAME_COLUMNS)
-    n_tokens = sum(1 for t in doc if not t.is_punct and not t.is_space)
-    out[DOCINFO] = pd.DataFrame([(key, n_tokens, len(out["sentences"]), False)], columns=DOCINFO_COLUMNS)
+    for key, doc in docs.items():
+        name_rows += [(key, *r) for r in textometry.name_patterns_rows(doc)]
+        n_tokens = sum(1 for t in doc if not t.is_punct and not t.is_space)
+        info_rows.append((key, n_tokens, int((out["sentences"]["doc_id"] == key).sum()), False))
+    out["names"] = pd.DataFrame(name_rows, columns=NAME_COLUMNS)
+    out[DOCINFO] = pd.DataFrame(info_rows, columns=DOCINFO_COLUMNS)
     return out
 
 
@@ -270,16 +287,26 @@ def process_partition(items: Sequence[tuple[str, str]], model: str, parse_cache:
                 yield key, cached.pop(key), False
 
     result.cpu_parse += time.process_time() - start_cpu
-    for key, doc, was_parsed in docs_in_order():
+    group: list[tuple[str, object, bool]] = []
+
+    def annotate_group() -> None:
         c0 = time.process_time()
-        tables = annotate_doc(key, doc)
+        tables = annotate_docs([(k, d) for k, d, _ in group])
         result.cpu_annotate += time.process_time() - c0
-        tables[DOCINFO].loc[:, "parsed"] = was_parsed
+        tables[DOCINFO].loc[:, "parsed"] = [p for _, _, p in group]
         for name, df in tables.items():
             pieces[name].append(df)
-        result.parsed += was_parsed
-        result.from_parse_cache += not was_parsed
+        result.parsed += sum(p for _, _, p in group)
+        result.from_parse_cache += sum(not p for _, _, p in group)
+        group.clear()
+
+    for key, doc, was_parsed in docs_in_order():
+        group.append((key, doc, was_parsed))
         del doc
+        if len(group) >= ANNOTATE_GROUP:
+            annotate_group()
+    if group:
+        annotate_group()
     for name in (*PART_TABLES, DOCINFO):  # docinfo last: it marks the part complete
         data = parquet_bytes(_concat(pieces[name]))
         rel = f"{result.part_id}.{name}.parquet"

@@ -9,40 +9,79 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 import pandas as pd
+import numpy as np
+from spacy.attrs import (DEP, ENT_TYPE, IDX, IS_ALPHA, IS_PUNCT, IS_SPACE, IS_STOP, LEMMA, LENGTH, LIKE_NUM, ORTH, POS,
+                         SPACY, TAG)
 from spacy.tokens import Doc, Span
+
+from .doccache import DocCache
 
 SENTENCE_COLUMNS = ["doc_id", "sent_id", "start_char", "end_char", "text", "n_tokens"]
 TOKEN_COLUMNS = ["doc_id", "sent_id", "i", "text", "lemma", "pos", "tag", "dep", "is_stop", "is_punct",
                  "is_alpha", "like_num", "ent_type", "start_char", "ws"]
 CATEGORY_COLUMNS = ("pos", "tag", "dep", "ent_type")
+_TOKEN_ATTRS = [ORTH, LEMMA, POS, TAG, DEP, IS_STOP, IS_PUNCT, IS_ALPHA, LIKE_NUM, ENT_TYPE, IDX, SPACY, IS_SPACE]
+
+
+# doc -> (len(doc), [(start, end)] of its sentences trimmed of spaces): every detector walks the same sentences
+_BOUNDS = DocCache()
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """(start, end) token offsets of each sentence that holds more than whitespace, trimmed of spaces; sent_id is
+    the position in this list. Computed once per Doc (kept for the last few Docs)."""
+    hit = _BOUNDS.get(doc)
+    if hit is not None and hit[0] == len(doc):
+        return hit[1]
+    space = doc.to_array([IS_SPACE]).astype(bool) if len(doc) else []
+    bounds = []
+    for sent in doc.sents:
+        start, end = sent.start, sent.end
+        while start < end and space[start]:
+            start += 1
+        while end > start and space[end - 1]:
+            end -= 1
+        if start < end:
+            bounds.append((start, end))
+    _BOUNDS[doc] = (len(doc), bounds)
+    return bounds
 
 
 def iter_sentences(doc: Doc) -> Iterator[tuple[int, Span]]:
     """(sent_id, span) for each sentence that holds more than whitespace, span trimmed of spaces."""
-    sid = 0
-    for sent in doc.sents:
-        toks = [t for t in sent if not t.is_space]
-        if not toks:
-            continue
-        yield sid, doc[toks[0].i: toks[-1].i + 1]
-        sid += 1
+    for sid, (start, end) in enumerate(sentence_bounds(doc)):
+        yield sid, doc[start:end]
 
 
 def token_sentence_ids(doc: Doc) -> list[int]:
     """For each token of doc, the sent_id of its sentence (-1 for whitespace between sentences)."""
     ids = [-1] * len(doc)
-    for sid, span in iter_sentences(doc):
-        for i in range(span.start, span.end):
-            ids[i] = sid
+    for sid, (start, end) in enumerate(sentence_bounds(doc)):
+        ids[start:end] = [sid] * (end - start)
     return ids
+
+
+def _strings(doc: Doc, hashes: np.ndarray) -> np.ndarray:
+    """The strings of an array of string-store hashes (each distinct hash looked up once)."""
+    if not len(hashes):
+        return np.array([], dtype=object)
+    uniq, inv = np.unique(hashes, return_inverse=True)
+    strings = doc.vocab.strings
+    return np.array([strings[int(h)] if h else "" for h in uniq], dtype=object)[inv]
 
 
 def sentences_table(docs: Mapping[str, Doc]) -> pd.DataFrame:
     """One row per sentence: doc_id, sent_id, start_char, end_char, text, n_tokens."""
-    rows = [
-        (d, sid, span.start_char, span.end_char, span.text, sum(1 for t in span if not t.is_punct and not t.is_space))
-        for d, doc in docs.items() for sid, span in iter_sentences(doc)
-    ]
+    rows = []
+    for d, doc in docs.items():
+        if not len(doc):
+            continue
+        arr = doc.to_array([IDX, LENGTH, IS_PUNCT, IS_SPACE]).astype(np.int64)
+        words = np.concatenate([[0], np.cumsum((arr[:, 2] == 0) & (arr[:, 3] == 0))])
+        text = doc.text
+        for sid, (start, end) in enumerate(sentence_bounds(doc)):
+            a, b = int(arr[start, 0]), int(arr[end - 1, 0] + arr[end - 1, 1])
+            rows.append((d, sid, a, b, text[a:b], int(words[end] - words[start])))
     return pd.DataFrame(rows, columns=SENTENCE_COLUMNS)
 
 
@@ -50,18 +89,32 @@ def tokens_table(docs: Mapping[str, Doc], categories: bool = True) -> pd.DataFra
     """One row per token (whitespace tokens left out); ws is the whitespace that follows the token
     (so that a sentence's text is the join of text + ws). categories=False keeps pos, tag, dep and
     ent_type as plain strings."""
-    rows = []
+    parts: dict[str, list[np.ndarray]] = {c: [] for c in TOKEN_COLUMNS}
     for d, doc in docs.items():
-        sids = token_sentence_ids(doc)
-        for t in doc:
-            if t.is_space:
-                continue
-            rows.append((d, sids[t.i], t.i, t.text, t.lemma_, t.pos_, t.tag_, t.dep_, t.is_stop, t.is_punct,
-                         t.is_alpha, t.like_num, t.ent_type_, t.idx, t.whitespace_))
-    df = pd.DataFrame(rows, columns=TOKEN_COLUMNS)
+        if not len(doc):
+            continue
+        arr = doc.to_array(_TOKEN_ATTRS)  # one C call instead of a Token object per attribute
+        keep = np.nonzero(arr[:, _TOKEN_ATTRS.index(IS_SPACE)] == 0)[0]
+        arr = arr[keep]
+        col = {a: arr[:, j] for j, a in enumerate(_TOKEN_ATTRS)}
+        parts["doc_id"].append(np.full(len(keep), d, dtype=object))
+        parts["sent_id"].append(np.asarray(token_sentence_ids(doc), dtype=np.int64)[keep])
+        parts["i"].append(keep.astype(np.int64))
+        for name, attr in (("text", ORTH), ("lemma", LEMMA), ("pos", POS), ("tag", TAG), ("dep", DEP),
+                           ("ent_type", ENT_TYPE)):
+            parts[name].append(_strings(doc, col[attr]))
+        for name, attr in (("is_stop", IS_STOP), ("is_punct", IS_PUNCT), ("is_alpha", IS_ALPHA),
+                           ("like_num", LIKE_NUM)):
+            parts[name].append(col[attr].astype(bool))
+        parts["start_char"].append(col[IDX].astype(np.int64))
+        parts["ws"].append(np.where(col[SPACY].astype(bool), " ", "").astype(object))
+    if not parts["doc_id"]:
+        df = pd.DataFrame([], columns=TOKEN_COLUMNS)
+    else:
+        df = pd.DataFrame({c: np.concatenate(v) for c, v in parts.items()}, columns=TOKEN_COLUMNS)
     if categories:
-        for col in CATEGORY_COLUMNS:
-            df[col] = df[col].astype("category")
+        for col_name in CATEGORY_COLUMNS:
+            df[col_name] = df[col_name].astype("category")
     return df
 
 

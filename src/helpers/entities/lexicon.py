@@ -63,6 +63,7 @@ _LINE_WORDS = (r"(?:[\s\-](?:turbo|mini|nano|pro|max|flash|ultra|instruct|chat|b
 _VERSION = (r"(?:(?:[\s\-]?v?(?:\d{1,2}(?:[.,]\d{1,2})*[a-z]{0,2}|\d{1,3}(?:[.,]\d)?[bmk]|x\d?|[a-z]\d{1,2}(?![.,]\d))"
             r"(?:-[a-z0-9]+)*(?:\s+\d{1,3}(?:[.,]\d)?[bmk])?" + _LINE_WORDS + r"*)|" + _LINE_WORDS + r"+)")
 _BEFORE_OK = re.compile(r"[\w@#/.]")
+_NAME_START = re.compile(r"(?<![\w@#/.])[^\W_]")  # [^\W_] is str.isalnum()
 
 
 def _alias_regex(alias: str) -> str:
@@ -124,11 +125,11 @@ class Gazetteer:
         for glued in _GLUED_SENTENCE.finditer(text):  # "contre OpenAI.Cependant, ...": a missing space
             folded = folded[:glued.start()] + " " + folded[glued.end():]
         found: list[tuple[int, int, Entry, bool]] = []
-        pos, n = 0, len(text)
-        while pos < n:
-            if not folded[pos].isalnum() or (pos > 0 and _BEFORE_OK.match(folded[pos - 1])) or (
-                    pos > 1 and folded[pos - 1] == "-" and folded[pos - 2].isalnum()):  # "OpenLLM-France"
-                pos += 1
+        end = 0
+        # a name starts on a letter or digit that no word character (nor @ # / .) precedes
+        for start in _NAME_START.finditer(folded):
+            pos = start.start()
+            if pos < end or (pos > 1 and folded[pos - 1] == "-" and folded[pos - 2].isalnum()):  # "OpenLLM-France"
                 continue
             best: tuple[int, int, Entry, bool] | None = None
             pats = self.index.get(folded[pos:pos + 2], ())
@@ -147,9 +148,7 @@ class Gazetteer:
                 best = (pos, m.end(), pat.entry, pat.contextual)
             if best:
                 found.append(best)
-                pos = best[1]
-            else:
-                pos += 1
+                end = best[1]
         return found
 
 

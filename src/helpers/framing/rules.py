@@ -12,6 +12,7 @@ import pandas as pd
 from spacy.tokens import Doc, Span, Token
 
 from ..doccache import DocCache
+from ..docview import doc_view
 from ..tables import iter_sentences
 from .lexicon import (
     CONTRACTIONS,
@@ -73,7 +74,8 @@ def doc_token_keys(doc: Doc) -> list[frozenset[str]]:
     hit = _DOC_KEYS.get(doc)
     if hit is not None and hit[0] == len(doc):
         return hit[1]
-    keys = [token_keys(t) for t in doc]
+    v = doc_view(doc)
+    keys = [_token_keys(text, lemma, pos) for text, lemma, pos in zip(v.text, v.lemma, v.pos, strict=True)]
     _DOC_KEYS[doc] = (len(doc), keys)
     return keys
 
@@ -341,9 +343,10 @@ def _label_table(docs: Mapping[str, Doc], lex: Lexicon, label_col: str, columns:
             if not hits and continues:
                 hits = _continued(doc, span, keys, lex, prev)
             for h in hits:
-                rows.append({"doc_id": doc_id, "sent_id": sid, label_col: h.label, "cues": "; ".join(h.cues),
-                             "score": h.score, "negated": "; ".join(h.negated), "prob": float("nan"),
-                             "evidence": "; ".join(h.cues), "text": span.text})
+                cues = "; ".join(h.cues)
+                row = {"doc_id": doc_id, "sent_id": sid, label_col: h.label, "cues": cues, "score": h.score,
+                       "negated": "; ".join(h.negated), "prob": float("nan"), "evidence": cues, "text": span.text}
+                rows.append(tuple(row[c] for c in columns))
             prev = hits
     return pd.DataFrame(rows, columns=columns)
 

@@ -25,6 +25,7 @@ import numpy as np
 from spacy.tokens import Doc, Span
 
 from ..doccache import DocCache
+from ..docview import DocView, doc_view
 from ..textfold import fold
 
 FEATURE_REVISION = "2"
@@ -68,14 +69,18 @@ def _rule_name(rule: str) -> str:
     return re.sub(r"\d+", "N", rule).strip().replace(" ", "_")
 
 
-def _lemma(tok) -> str:
-    if tok.like_num:
-        return "<num>"
-    return fold(tok.lemma_ or tok.text)
+def _lemmas(v: DocView) -> list[str]:
+    """Per token: "<num>" for a number, else its folded lemma (its folded text when it has no lemma)."""
+    return ["<num>" if num else (fl if lem else ft) for num, fl, lem, ft in zip(v.like_num, v.flemma, v.lemma, v.ftext,
+                                                                           strict=True)]
 
 
-def _sentence_own(span: Span, decision, frame_hits) -> tuple[dict[str, float], dict[str, float]]:
-    """(own features, features shared with neighbours) of one sentence."""
+_NEGATORS = frozenset({"pas", "jamais", "plus", "guere", "nullement"})
+
+
+def _sentence_own(span: Span, decision, frame_hits, v: DocView, lem: list[str]) -> tuple[dict[str, float],
+                                                                                       dict[str, float]]:
+    """(own features, features shared with neighbours) of one sentence (v, lem: its Doc's view and _lemmas)."""
     f: dict[str, float] = {}
     f[f"r:dec={decision.stance}"] = 1.0
     f["r:score"] = float(max(-4.0, min(4.0, decision.score)))
@@ -88,50 +93,60 @@ def _sentence_own(span: Span, decision, frame_hits) -> tuple[dict[str, float], d
     for h in frame_hits:
         f[f"f:{h.label}"] = float(h.score)
         f[f"fd:{h.label}"] = 1.0  # the rule detector gives the frame
-    text = fold(span.text)
+    span_text = v.span_text(span.start, span.end)
+    text = fold(span_text)
     for name, rx in _TOPIC.items():
         if rx.search(text):
             f[name] = 1.0
-    words = [t for t in span if t.is_alpha or t.like_num]
+    idx = range(span.start, span.end)
+    words = [i for i in idx if v.is_alpha[i] or v.like_num[i]]
     n = len(words)
-    last = span.text.strip().rstrip(" »\"”’')")
+    last = span_text.strip().rstrip(" »\"”’')")
     if last.endswith("?"):
         f["s:question"] = 1.0
     if n <= 8:
         f["s:short"] = 1.0
-    if not any(t.pos_ in ("VERB", "AUX") for t in span) and not last.endswith((".", "!", "?", "…")):
+    if not any(v.pos[i] in ("VERB", "AUX") for i in idx) and not last.endswith((".", "!", "?", "…")):
         f["s:heading"] = 1.0
     if words:
-        f[f"s:first={_lemma(words[0])}"] = 1.0
-    lemmas = [_lemma(t) for t in words]
-    for lem in lemmas:
-        f[f"w:{lem}"] = 1.0
+        f[f"s:first={lem[words[0]]}"] = 1.0
+    lemmas = [lem[i] for i in words]
+    for x in lemmas:
+        f[f"w:{x}"] = 1.0
     for a, b in zip(lemmas, lemmas[1:], strict=False):
         f[f"b:{a}_{b}"] = 1.0
-    for t in span:
-        if not (t.is_alpha and t.head.i != t.i):
+    for i in idx:
+        h = v.head[i]
+        if not (v.is_alpha[i] and h != i):
             continue
-        dep = t.dep_
-        if dep in _KEEP_DEPS and t.head.is_alpha:
-            f[f"d:{_lemma(t.head)}>{_lemma(t)}"] = 1.0
-        if dep.startswith("advmod") and fold(t.text) in ("pas", "jamais", "plus", "guere", "nullement"):
-            f[f"neg:{_lemma(t.head)}"] = 1.0
+        dep = v.dep[i]
+        if dep in _KEEP_DEPS and v.is_alpha[h]:
+            f[f"d:{lem[h]}>{lem[i]}"] = 1.0
+        if dep.startswith("advmod") and v.ftext[i] in _NEGATORS:
+            f[f"neg:{lem[h]}"] = 1.0
             f["s:negated"] = 1.0
-    shared = {k: v for k, v in f.items() if k.startswith(_CONTEXT_PREFIXES)}
+    shared = {k: val for k, val in f.items() if k.startswith(_CONTEXT_PREFIXES)}
     return f, shared
 
 
-def _vector(span: Span) -> np.ndarray:
-    vectors = span.doc.vocab.vectors
-    keys = [t.orth for t in span if not t.is_punct and not t.is_space]
-    rows = vectors.find(keys=keys) if keys and vectors.shape[0] else np.zeros(0, dtype=int)
-    rows = rows[rows >= 0] if len(keys) else rows
-    vecs = vectors.data[rows] if len(rows) else []
-    if not len(vecs):
-        return np.zeros(span.doc.vocab.vectors_length or 1, dtype=np.float32)
-    v = np.mean(vecs, axis=0).astype(np.float32)
-    norm = float(np.linalg.norm(v))
-    return v / norm if norm else v
+def _doc_vectors(doc: Doc, spans: list[Span], v: DocView) -> list[np.ndarray]:
+    """Per sentence: the mean of spaCy's word vectors of its words (not punctuation or space), unit length."""
+    vectors = doc.vocab.vectors
+    width = doc.vocab.vectors_length or 1
+    if not vectors.shape[0] or not len(doc):
+        return [np.zeros(width, dtype=np.float32) for _ in spans]
+    rows = np.asarray(vectors.find(keys=v.orth))  # the row of every token, looked up once per Doc
+    word = ~(np.asarray(v.is_punct, dtype=bool) | np.asarray(v.is_space, dtype=bool)) & (rows >= 0)
+    out = []
+    for span in spans:
+        r = rows[span.start:span.end][word[span.start:span.end]]
+        if not len(r):
+            out.append(np.zeros(width, dtype=np.float32))
+            continue
+        vec = np.mean(vectors.data[r], axis=0).astype(np.float32)
+        norm = float(np.linalg.norm(vec))
+        out.append(vec / norm if norm else vec)
+    return out
 
 
 _CACHE = DocCache()
@@ -149,14 +164,17 @@ def doc_features(doc: Doc) -> list[SentenceFeatures]:
     decisions = doc_stances(doc)
     lex = frame_lexicon()
     keys = doc_token_keys(doc)  # the frames table's own keys when it ran first: its rule pass is then reused
+    v = doc_view(doc)
+    lem = _lemmas(v)
+    vecs = _doc_vectors(doc, [span for _, span, _ in decisions], v)
     own, shared, out = [], [], []
-    for sid, span, d in decisions:
+    for (sid, span, d), vec in zip(decisions, vecs, strict=True):
         hits = label_sentence(doc, span, keys, lex)
-        f, s = _sentence_own(span, d, hits)
+        f, s = _sentence_own(span, d, hits, v, lem)
         own.append(f)
         shared.append(s)
         cues = [(h.surface, float(h.weight)) for h in d.hits if h.weight]
-        out.append(SentenceFeatures(sid, span, f, _vector(span), d.stance, float(d.score), list(dict.fromkeys(d.cues)),
+        out.append(SentenceFeatures(sid, span, f, vec, d.stance, float(d.score), list(dict.fromkeys(d.cues)),
                                     cues, d.target, list(d.rules),
                                     {h.label: (float(h.score), h.cues, h.negated) for h in hits}))
     n = len(out)

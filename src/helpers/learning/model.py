@@ -43,6 +43,34 @@ def _inner_splits(groups: Sequence[str], k: int, seed: int) -> list[tuple[np.nda
     return [(np.where(idx != f)[0], np.where(idx == f)[0]) for f in range(k) if (idx == f).any() and (idx != f).any()]
 
 
+def _vectorize(dv: DictVectorizer, feats: Sequence[dict[str, float]]):
+    """dv.transform(feats) for numeric feature dicts, without its per-value type checks (the same CSR matrix:
+    features outside the vocabulary ignored, indices sorted). Falls back to dv.transform on anything else."""
+    vocab = dv.vocabulary_
+    indices: list[int] = []
+    values: list[float] = []
+    indptr = [0]
+    for f in feats:
+        for k, val in f.items():
+            j = vocab.get(k)
+            if j is not None:
+                indices.append(j)
+                values.append(val)
+        indptr.append(len(indices))
+    if not feats:
+        return dv.transform(feats)
+    try:
+        data = np.asarray(values, dtype=dv.dtype)
+    except (TypeError, ValueError):
+        return dv.transform(feats)
+    if data.ndim != 1:
+        return dv.transform(feats)
+    x = sparse.csr_matrix((data, np.asarray(indices, dtype=np.intc), indptr), shape=(len(feats), len(vocab)),
+                         dtype=dv.dtype)
+    x.sort_indices()
+    return x
+
+
 class _Features:
     """Feature dicts + vectors -> a scaled sparse matrix with readable column names."""
 
@@ -72,7 +100,7 @@ class _Features:
         return self
 
     def _raw(self, feats: Sequence[dict[str, float]], vectors: np.ndarray):
-        x = self.dv.transform([{k: v for k, v in f.items() if k in self.keep} for f in feats])
+        x = _vectorize(self.dv, feats)
         if self.n_vec:
             x = sparse.hstack([x, sparse.csr_matrix(vectors)], format="csr")
         return x
@@ -83,7 +111,14 @@ class _Features:
 
     @property
     def names(self) -> list[str]:
-        return list(self.dv.get_feature_names_out()) + [VECTOR_NAME] * self.n_vec
+        """The column names (built once: evidence asks for them on every article with an argument)."""
+        names = self.__dict__.get("_names")
+        if names is None:
+            names = self.__dict__["_names"] = list(self.dv.get_feature_names_out()) + [VECTOR_NAME] * self.n_vec
+        return names
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_names"}  # the saved model stays as small
 
 
 def _top(contrib: np.ndarray, names: list[str], k: int) -> list[str]:

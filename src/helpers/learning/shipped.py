@@ -77,9 +77,21 @@ def rules_preferred(layer: str) -> bool:
     """Whether the rule detector is the default for a layer: the model card shows it ahead of the learned one
     (cross-validated), or the learned one's gain is not certain (the 95 % interval of the paired difference on
     the same folds includes 0): between two detectors that score alike, the one whose cues can be read."""
+    card = MODELS_DIR / "model_card.json"
+    try:
+        st = card.stat()
+        version = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        version = (0, 0)
+    return _rules_preferred(layer, str(card), version)
+
+
+@lru_cache(maxsize=8)
+def _rules_preferred(layer: str, path: str, version: tuple[int, int]) -> bool:  # noqa: ARG001 - a new file, a new read
+    """rules_preferred, read once per card file version (every table of every article asks)."""
     from ..model_card import load_card, metric
 
-    card = load_card(MODELS_DIR / "model_card.json")
+    card = load_card(path)
     key = "macro_f1" if layer == "stance" else "micro_f1"
     learned, rules = metric(card, f"{layer}.cv.{key}"), metric(card, f"{layer}.rules_cv.{key}")
     if not (learned and rules):

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 from spacy.tokens import Span, Token
 
+from ..docview import doc_view
 from ..paths import lexicon as lexicon_path
 from ..textfold import fold
 
@@ -230,33 +231,49 @@ class Scanner:
                 self.prefix.setdefault(first[0][:2] if len(first[0]) >= 2 else "", []).append(e)
             else:
                 self.exact.setdefault(first[0], []).append(e)
+        # token keys -> the patterns whose first word matches them (the vocabulary repeats: looked up once)
+        self._candidates: dict[Keys, tuple[tuple[Pattern, str, CueGroup | None], ...]] = {}
 
-    def scan(self, span: Span, toks: list[Token], keys: list[Keys]) -> dict[str, list[Match]]:
-        """All matches in a prepared sentence, by list name ("open", "con.risk", "rule:negation" ...)."""
+    def _lookup(self, keys: Keys) -> tuple[tuple[Pattern, str, CueGroup | None], ...]:
+        """The patterns whose first word matches a token's keys: exact first words (by text, then lemma), then
+        prefixes, in that order."""
+        text, lemma = keys[0], keys[1]
+        cands = self.exact.get(text, [])
+        if lemma != text and lemma in self.exact:
+            cands = cands + self.exact[lemma]
+        pre = self.prefix.get(text[:2], []) + self.prefix.get("", [])
+        if lemma[:2] != text[:2] and lemma[:2] in self.prefix:
+            pre = pre + self.prefix[lemma[:2]]
+        return tuple(e for e in (*cands, *pre) if _word_ok(keys, e[0].words[0]))
+
+    def scan(self, span: Span, toks: list[int], keys: list[Keys]) -> dict[str, list[Match]]:
+        """All matches in a prepared sentence (_prepare: token positions and keys), by list name ("open",
+        "con.risk", "rule:negation" ...)."""
         out: dict[str, list[Match]] = {}
-        doc = span.doc
+        view = doc_view(span.doc)
+        memo = self._candidates
         for i, k in enumerate(keys):
-            cands = self.exact.get(k[0], [])
-            if k[1] != k[0] and k[1] in self.exact:
-                cands = cands + self.exact[k[1]]
-            pre = self.prefix.get(k[0][:2], []) + self.prefix.get("", [])
-            if k[1][:2] != k[0][:2] and k[1][:2] in self.prefix:
-                pre = pre + self.prefix[k[1][:2]]
-            for p, name, g in (*cands, *pre):
-                end = _match_at(keys, i, p.words)
-                if end is not None and end > i:
-                    a, b = toks[i].i, toks[end - 1].i + 1
-                    out.setdefault(name, []).append(Match(p.label, doc[a:b].text, a, b, g))
+            cands = memo.get(k)
+            if cands is None:
+                cands = memo[k] = self._lookup(k)
+            for p, name, g in cands:  # their first word matches keys[i]: match the rest from i + 1
+                end = _match_at(keys, i + 1, p.words, 1)
+                if end is not None:
+                    a, b = toks[i], toks[end - 1] + 1
+                    out.setdefault(name, []).append(Match(p.label, view.span_text(a, b), a, b, g))
         return out
 
 
-def _prepare(span: Span) -> tuple[list[Token], list[Keys]]:
-    toks = [t for t in span if t.text not in _SKIP and not t.is_space]
-    return toks, [_keys(t) for t in toks]
+def _prepare(span: Span) -> tuple[list[int], list[Keys]]:
+    """The positions of the tokens patterns are matched on (hyphens, quotation marks and spaces skipped) and their
+    keys (folded text, folded lemma, POS), read from the Doc's view (helpers.docview)."""
+    v = doc_view(span.doc)
+    toks = [i for i in range(span.start, span.end) if v.text[i] not in _SKIP and not v.is_space[i]]
+    return toks, [(v.ftext[i], v.flemma[i], v.pos[i]) for i in toks]
 
 
 def find_patterns(span: Span, patterns: Iterable[Pattern], group: CueGroup | None = None,
-                  prepared: tuple[list[Token], list[Keys]] | None = None) -> list[Match]:
+                  prepared: tuple[list[int], list[Keys]] | None = None) -> list[Match]:
     """All matches of patterns in span (hyphens and quotation marks are ignored)."""
     toks, keys = prepared or _prepare(span)
     out = []
@@ -266,7 +283,7 @@ def find_patterns(span: Span, patterns: Iterable[Pattern], group: CueGroup | Non
                 continue
             end = _match_at(keys, i, p.words)
             if end is not None and end > i:
-                a, b = toks[i].i, toks[end - 1].i + 1
+                a, b = toks[i], toks[end - 1] + 1
                 out.append(Match(p.label, span.doc[a:b].text, a, b, group))
     return out
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from spacy.tokens import Doc, Span, Token
 
+from ..docview import doc_view
 from ..tables import iter_sentences
 from ..textfold import fold
 from .lexicon import (
@@ -66,7 +67,11 @@ def _negated(tok: Token, lex: StanceLexicon, span: Span | None = None) -> bool:
     """
     neg = lex.rule_words.get("negation", frozenset())
     neg_ne = lex.rule_words.get("negation_with_ne", frozenset())
-    strong = [t.i for t in span if t.text in (":", ";")] if span is not None else []
+    if span is not None:
+        v = doc_view(span.doc)
+        strong = [i for i in range(span.start, span.end) if v.text[i] in (":", ";")]
+    else:
+        strong = []
 
     def same_clause(i: int) -> bool:
         lo, hi = min(i, tok.i), max(i, tok.i)
@@ -177,14 +182,16 @@ class _GroupIndex(dict):
 
 
 def analyse_sentence(span: Span, lex: StanceLexicon,
-                     prepared: tuple[list[Token], list[Keys]] | None = None) -> SentenceAnalysis:
+                     prepared: tuple[list[int], list[Keys]] | None = None) -> SentenceAnalysis:
     """Find targets, cues and sentence-level rules in one sentence (no article context yet)."""
     s = lex.settings
-    n_words = sum(1 for t in span if t.is_alpha)
-    text = span.text.strip()
+    v = doc_view(span.doc)
+    idx = range(span.start, span.end)
+    n_words = sum(1 for i in idx if v.is_alpha[i])
+    text = v.span_text(span.start, span.end).strip()
     last = text.rstrip(" »\"”’')").strip()
     is_question = last.endswith("?")
-    has_verb = any(t.pos_ in ("VERB", "AUX") for t in span)
+    has_verb = any(v.pos[i] in ("VERB", "AUX") for i in idx)
     is_heading = not has_verb and not last.endswith((".", "!", "?", "…"))
     rules: list[str] = []
     prep = prepared or _prepare(span)
@@ -208,9 +215,9 @@ def analyse_sentence(span: Span, lex: StanceLexicon,
         raw += ms
     matches = _longest(raw)
 
-    first = next((t for t in span if not t.is_punct), None)
-    anaphoric = first is not None and (fold(first.text) in lex.anaphora or fold(first.lemma_) in lex.anaphora
-                                       or fold(first.text) in {"c'", "c"})
+    first = next((i for i in idx if not v.is_punct[i]), None)
+    anaphoric = first is not None and (v.ftext[first] in lex.anaphora or v.flemma[first] in lex.anaphora
+                                       or v.ftext[first] in {"c'", "c"})
 
     # contrast markers
     not_contrast = [m.end for m in rule("not_contrast")]

@@ -19,7 +19,7 @@ def _frames_by_sentence(frames: pd.DataFrame | None) -> dict[tuple[str, int], li
     if frames is None or len(frames) == 0 or "frame" not in frames.columns:
         return {}
     out: dict[tuple[str, int], list[str]] = {}
-    for d, sid, f in frames[["doc_id", "sent_id", "frame"]].itertuples(index=False):
+    for d, sid, f in zip(frames["doc_id"].tolist(), frames["sent_id"].tolist(), frames["frame"].tolist(), strict=True):
         if isinstance(f, str) and f:
             lst = out.setdefault((d, int(sid)), [])
             if f not in lst:
