@@ -105,12 +105,26 @@ class Lexicon:
     place_groups: set[str] = field(default_factory=set)  # groups whose places count only in pairs
     actor_cap: float = 0.5  # together, a label's `actors` cues weigh at most this (one weak cue)
     index: dict[str, list[Cue]] = field(default_factory=dict)
+    _starting: dict[frozenset[str], tuple[Cue, ...]] = field(default_factory=dict, init=False, repr=False,
+                                                             compare=False)
 
     def __post_init__(self) -> None:
         self.index = defaultdict(list)
         for cue in self.cues:
             if cue.tokens:
                 self.index[cue.tokens[0]].append(cue)
+
+    def starting_with(self, keys: frozenset[str]) -> tuple[Cue, ...]:
+        """The cues whose first word is one of a token's keys, each once; memoised per key set (token key sets
+        repeat across a corpus, and most of them start no cue)."""
+        hit = self._starting.get(keys)
+        if hit is None:
+            seen: dict[int, Cue] = {}
+            for key in keys:
+                for cue in self.index.get(key, ()):
+                    seen.setdefault(id(cue), cue)
+            hit = self._starting[keys] = tuple(seen.values())
+        return hit
 
     def cues_of(self, label: str, kind: str | None = None) -> list[str]:
         """The expressions of one label (optionally of one kind), for documentation and tests."""

@@ -126,16 +126,12 @@ def _match_from(keys: Sequence[frozenset[str]], pos: int, toks: tuple[str | None
 def find_cues(lex: Lexicon, keys: Sequence[frozenset[str]], start: int, end: int) -> list[Match]:
     """Every lexicon entry matched in tokens [start, end)."""
     found: list[Match] = []
+    starting = lex.starting_with
     for i in range(start, end):
-        seen: set[int] = set()
-        for key in keys[i]:
-            for cue in lex.index.get(key, ()):
-                if id(cue) in seen:
-                    continue
-                seen.add(id(cue))
-                j = _match_from(keys, i + 1, cue.tokens, 1, end)
-                if j is not None:
-                    found.append(Match(cue, i, j))
+        for cue in starting(keys[i]):
+            j = i + 1 if len(cue.tokens) == 1 else _match_from(keys, i + 1, cue.tokens, 1, end)
+            if j is not None:
+                found.append(Match(cue, i, j))
     return found
 
 
