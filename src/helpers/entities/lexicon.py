@@ -79,6 +79,7 @@ class _Pattern:
     contextual: bool
     exact: bool  # case must match the alias (accents folded)
     capital: bool  # surface must start with a capital or a digit
+    head: str = ""  # the folded alias's first word: the regex matches only where the text starts with it
 
 
 class Gazetteer:
@@ -111,7 +112,8 @@ class Gazetteer:
                     body += _VERSION + "?"
                 rx = re.compile(body + r"(?!\w)(?!\.\w)")
                 folded = fold_text(alias)
-                self.index[folded[:2]].append(_Pattern(e, alias, rx, contextual, exact, capital))
+                head = next((p for p in re.split(r"[\s\-]+", folded) if p), "")
+                self.index[folded[:2]].append(_Pattern(e, alias, rx, contextual, exact, capital, head))
                 if e.versions != "required":
                     self.alias_keys.setdefault(name_key(alias), e)
 
@@ -136,6 +138,8 @@ class Gazetteer:
             if folded[pos] in self.index and folded[pos + 1:pos + 2]:  # one-letter aliases ("X") are keyed by one char
                 pats = [*pats, *self.index[folded[pos]]]
             for pat in pats:
+                if not folded.startswith(pat.head, pos):  # cheaper than the regex, which starts with the head
+                    continue
                 m = pat.regex.match(folded, pos)
                 if not m or (best and m.end() <= best[1]):
                     continue
