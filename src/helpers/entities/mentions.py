@@ -7,6 +7,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -121,7 +122,13 @@ def _title_case_line(span: Span, text: str | None = None) -> bool:
         text = span.doc.text
     start = text.rfind("\n", 0, span.start_char) + 1
     end = text.find("\n", span.end_char)
-    words = [w for w in re.findall(r"[^\W\d_]+", text[start:end if end >= 0 else len(text)]) if len(w) >= 4]
+    return _title_case_text(text[start:end if end >= 0 else len(text)])
+
+
+@lru_cache(maxsize=4096)
+def _title_case_text(line: str) -> bool:
+    """_title_case_line of one line (memoised: an article's names share few lines)."""
+    words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) >= 4]
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
