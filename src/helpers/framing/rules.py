@@ -270,8 +270,9 @@ def _label_sentence(doc: Doc, span: Span, keys: Sequence[frozenset[str]], lex: L
         by_label[m.cue.label].append(m)
 
     def surface(m: Match) -> str:
-        return doc[m.start:m.end].text
+        return view.span_text(m.start, m.end)
 
+    view = doc_view(doc)
     hits = []
     for label in lex.labels:
         own = by_label.get(label, [])
@@ -334,14 +335,16 @@ def _label_table(docs: Mapping[str, Doc], lex: Lexicon, label_col: str, columns:
             continue
         keys = doc_token_keys(doc)
         prev: list[Hit] = []
+        view = doc_view(doc)
         for sid, span in iter_sentences(doc):
             hits = label_sentence(doc, span, keys, lex)
             if not hits and continues:
                 hits = _continued(doc, span, keys, lex, prev)
+            text = view.span_text(span.start, span.end) if hits else ""
             for h in hits:
                 cues = "; ".join(h.cues)
                 row = {"doc_id": doc_id, "sent_id": sid, label_col: h.label, "cues": cues, "score": h.score,
-                       "negated": "; ".join(h.negated), "prob": float("nan"), "evidence": cues, "text": span.text}
+                       "negated": "; ".join(h.negated), "prob": float("nan"), "evidence": cues, "text": text}
                 rows.append(tuple(row[c] for c in columns))
             prev = hits
     return pd.DataFrame(rows, columns=columns)

@@ -148,6 +148,10 @@ class _OneVsRest:
         return self
 
     def decision_function(self, x) -> np.ndarray:
+        if sparse.issparse(x) and x.format == "csr" and x.dtype == np.float64:
+            # the same products as each model's decision_function (row by row over the stored entries), in one
+            # product with the stacked coefficients instead of three validated calls per article
+            return np.asarray(x @ self.coef_.T) + np.array([m.intercept_[0] for m in self.models])
         return np.column_stack([m.decision_function(x) for m in self.models])
 
     def predict_proba(self, x) -> np.ndarray:
