@@ -50,13 +50,15 @@ class DocView:
         return self.doc_text[self.idx[start]: self.idx[end - 1] + self.length[end - 1]]
 
 
-def _strings(doc: Doc, hashes: np.ndarray) -> list[str]:
+def _strings(doc: Doc, hashes: np.ndarray) -> tuple[list[str], list[str]]:
+    """(the strings of a column of hashes, their folded forms), each distinct string looked up and folded once."""
     if not len(hashes):
-        return []
+        return [], []
     uniq, inv = np.unique(hashes, return_inverse=True)
     strings = doc.vocab.strings
-    table = np.array([strings[int(h)] if h else "" for h in uniq], dtype=object)
-    return table[inv].tolist()
+    table = [strings[int(h)] if h else "" for h in uniq]
+    folded = np.array([fold(t) for t in table], dtype=object)
+    return np.array(table, dtype=object)[inv].tolist(), folded[inv].tolist()
 
 
 _VIEWS = DocCache()
@@ -68,12 +70,12 @@ def doc_view(doc: Doc) -> DocView:
     if hit is not None and hit[0] == len(doc):
         return hit[1]
     arr = doc.to_array(_ATTRS) if len(doc) else np.zeros((0, len(_ATTRS)), dtype=np.uint64)
-    text, lemma, pos, dep = (_strings(doc, arr[:, j]) for j in range(4))
+    (text, ftext), (lemma, flemma), (pos, _), (dep, _) = (_strings(doc, arr[:, j]) for j in range(4))
     rel = arr[:, 4].astype(np.int64)  # HEAD is stored relative to the token, as an unsigned integer
     head = (np.arange(len(doc), dtype=np.int64) + rel).tolist()
     flags = [arr[:, j].astype(bool).tolist() for j in range(5, 9)]
     view = DocView(arr[:, 0].copy(), text, lemma, pos, dep, head, *flags,
-                   [fold(t) for t in text], [fold(t) for t in lemma], arr[:, 9].astype(np.int64).tolist(),
+                   ftext, flemma, arr[:, 9].astype(np.int64).tolist(),
                    arr[:, 10].astype(np.int64).tolist(), doc.text)
     _VIEWS[doc] = (len(doc), view)
     return view

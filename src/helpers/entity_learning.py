@@ -69,7 +69,7 @@ def _is_word_char(c: str) -> bool:
 
 
 def _whole_word_in(word: str, text: str) -> bool:
-    """Whether `word` occurs in text with no word character on either side (re (?<!\w)word(?!\w), without
+    r"""Whether `word` occurs in text with no word character on either side (re (?<!\w)word(?!\w), without
     compiling a pattern per name)."""
     if not word:
         return False

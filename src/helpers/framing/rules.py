@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from spacy.attrs import LEMMA, ORTH, POS
 from spacy.tokens import Doc, Span, Token
 
 from ..doccache import DocCache
@@ -75,7 +77,13 @@ def doc_token_keys(doc: Doc) -> list[frozenset[str]]:
     if hit is not None and hit[0] == len(doc):
         return hit[1]
     v = doc_view(doc)
-    keys = [_token_keys(text, lemma, pos) for text, lemma, pos in zip(v.text, v.lemma, v.pos, strict=True)]
+    keys: list[frozenset[str]] = []
+    if len(doc):
+        # each distinct (text, lemma, POS) of the Doc once, then spread to its tokens
+        triples, first, inv = np.unique(doc.to_array([ORTH, LEMMA, POS]), axis=0, return_index=True,
+                                        return_inverse=True)
+        table = [_token_keys(v.text[i], v.lemma[i], v.pos[i]) for i in first.tolist()]
+        keys = [table[j] for j in inv.reshape(-1).tolist()]
     _DOC_KEYS[doc] = (len(doc), keys)
     return keys
 
