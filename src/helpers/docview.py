@@ -27,7 +27,7 @@ _ATTRS = [ORTH, LEMMA, POS, DEP, HEAD, IS_ALPHA, IS_PUNCT, IS_SPACE, LIKE_NUM, I
 class DocView:
     """Token attributes of one Doc as lists (index = token position in the Doc)."""
 
-    orth: np.ndarray          # orth hashes (uint64), for word-vector lookups
+    hashes: np.ndarray        # (n, 3) ORTH, LEMMA, POS hashes (uint64): word-vector lookups, distinct tokens
     text: list[str]
     lemma: list[str]          # spaCy's lemma ("" when the pipeline has no lemmatizer)
     pos: list[str]
@@ -43,6 +43,11 @@ class DocView:
     length: list[int]         # its length in characters
     doc_text: str
 
+    @property
+    def orth(self) -> np.ndarray:
+        """The orth hash of each token."""
+        return self.hashes[:, 0]
+
     def span_text(self, start: int, end: int) -> str:
         """Span.text of doc[start:end] (a slice of the Doc's text instead of a join over its tokens)."""
         if start >= end:
@@ -50,13 +55,25 @@ class DocView:
         return self.doc_text[self.idx[start]: self.idx[end - 1] + self.length[end - 1]]
 
 
-def _strings(doc: Doc, hashes: np.ndarray) -> tuple[list[str], list[str]]:
-    """(the strings of a column of hashes, their folded forms), each distinct string looked up and folded once."""
+def distinct_strings(doc: Doc, hashes: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """(the distinct strings of an array of string-store hashes, the index of each hash's string): each distinct
+    hash looked up once ("" for hash 0)."""
     if not len(hashes):
-        return [], []
+        return [], np.zeros(0, dtype=np.intp)
     uniq, inv = np.unique(hashes, return_inverse=True)
     strings = doc.vocab.strings
-    table = [strings[int(h)] if h else "" for h in uniq]
+    return [strings[int(h)] if h else "" for h in uniq], inv.reshape(-1)
+
+
+def strings_of(doc: Doc, hashes: np.ndarray) -> np.ndarray:
+    """The strings of an array of string-store hashes, as an object array."""
+    table, inv = distinct_strings(doc, hashes)
+    return np.array(table, dtype=object)[inv]
+
+
+def _strings(doc: Doc, hashes: np.ndarray) -> tuple[list[str], list[str]]:
+    """(the strings of a column of hashes, their folded forms), each distinct string folded once."""
+    table, inv = distinct_strings(doc, hashes)
     folded = np.array([fold(t) for t in table], dtype=object)
     return np.array(table, dtype=object)[inv].tolist(), folded[inv].tolist()
 
@@ -74,7 +91,7 @@ def doc_view(doc: Doc) -> DocView:
     rel = arr[:, 4].astype(np.int64)  # HEAD is stored relative to the token, as an unsigned integer
     head = (np.arange(len(doc), dtype=np.int64) + rel).tolist()
     flags = [arr[:, j].astype(bool).tolist() for j in range(5, 9)]
-    view = DocView(arr[:, 0].copy(), text, lemma, pos, dep, head, *flags,
+    view = DocView(arr[:, :3].copy(), text, lemma, pos, dep, head, *flags,
                    ftext, flemma, arr[:, 9].astype(np.int64).tolist(),
                    arr[:, 10].astype(np.int64).tolist(), doc.text)
     _VIEWS[doc] = (len(doc), view)
@@ -86,4 +103,4 @@ def span_text(span: Span) -> str:
     return doc_view(span.doc).span_text(span.start, span.end)
 
 
-__all__ = ["DocView", "doc_view", "span_text"]
+__all__ = ["DocView", "distinct_strings", "doc_view", "span_text", "strings_of"]

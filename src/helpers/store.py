@@ -198,7 +198,7 @@ def annotate_docs(items: Sequence[tuple[str, object]]) -> dict[str, pd.DataFrame
     for key, doc in docs.items():
         name_rows += [(key, *r) for r in textometry.name_patterns_rows(doc)]
         n_tokens = sum(1 for t in doc if not t.is_punct and not t.is_space)
-        info_rows.append((key, n_tokens, int((out["sentences"]["doc_id"] == key).sum()), False))
+        info_rows.append((key, n_tokens, len(tables.sentence_bounds(doc)), False))
     out["names"] = pd.DataFrame(name_rows, columns=NAME_COLUMNS)
     out[DOCINFO] = pd.DataFrame(info_rows, columns=DOCINFO_COLUMNS)
     return out

@@ -29,6 +29,7 @@ from spacy.attrs import (
 from spacy.tokens import Doc, Span
 
 from .doccache import DocCache
+from .docview import strings_of
 
 SENTENCE_COLUMNS = ["doc_id", "sent_id", "start_char", "end_char", "text", "n_tokens"]
 TOKEN_COLUMNS = ["doc_id", "sent_id", "i", "text", "lemma", "pos", "tag", "dep", "is_stop", "is_punct",
@@ -75,15 +76,6 @@ def token_sentence_ids(doc: Doc) -> list[int]:
     return ids
 
 
-def _strings(doc: Doc, hashes: np.ndarray) -> np.ndarray:
-    """The strings of an array of string-store hashes (each distinct hash looked up once)."""
-    if not len(hashes):
-        return np.array([], dtype=object)
-    uniq, inv = np.unique(hashes, return_inverse=True)
-    strings = doc.vocab.strings
-    return np.array([strings[int(h)] if h else "" for h in uniq], dtype=object)[inv]
-
-
 def sentences_table(docs: Mapping[str, Doc]) -> pd.DataFrame:
     """One row per sentence: doc_id, sent_id, start_char, end_char, text, n_tokens."""
     rows = []
@@ -116,7 +108,7 @@ def tokens_table(docs: Mapping[str, Doc], categories: bool = True) -> pd.DataFra
         parts["i"].append(keep.astype(np.int64))
         for name, attr in (("text", ORTH), ("lemma", LEMMA), ("pos", POS), ("tag", TAG), ("dep", DEP),
                            ("ent_type", ENT_TYPE)):
-            parts[name].append(_strings(doc, col[attr]))
+            parts[name].append(strings_of(doc, col[attr]))
         for name, attr in (("is_stop", IS_STOP), ("is_punct", IS_PUNCT), ("is_alpha", IS_ALPHA),
                            ("like_num", LIKE_NUM)):
             parts[name].append(col[attr].astype(bool))

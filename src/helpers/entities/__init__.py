@@ -34,7 +34,6 @@ from __future__ import annotations
 
 from ..textfold import fold, fold_chars  # noqa: F401 - name folding, as before the package
 from .lexicon import (  # noqa: F401 - the package's names, private helpers included (used by entity_learning)
-    _BEFORE_OK,
     _LINE_WORDS,
     _VERSION,
     ALL_TYPES,

@@ -62,13 +62,16 @@ _LINE_WORDS = (r"(?:[\s\-](?:turbo|mini|nano|pro|max|flash|ultra|instruct|chat|b
 # ("o3-mini", "Gemini Pro")
 _VERSION = (r"(?:(?:[\s\-]?v?(?:\d{1,2}(?:[.,]\d{1,2})*[a-z]{0,2}|\d{1,3}(?:[.,]\d)?[bmk]|x\d?|[a-z]\d{1,2}(?![.,]\d))"
             r"(?:-[a-z0-9]+)*(?:\s+\d{1,3}(?:[.,]\d)?[bmk])?" + _LINE_WORDS + r"*)|" + _LINE_WORDS + r"+)")
-_BEFORE_OK = re.compile(r"[\w@#/.]")
 _NAME_START = re.compile(r"(?<![\w@#/.])[^\W_]")  # [^\W_] is str.isalnum()
 
 
+def _alias_parts(alias: str) -> list[str]:
+    """The folded words of an alias (split on spaces and hyphens, which the text may write either way)."""
+    return [p for p in re.split(r"[\s\-]+", fold_text(alias)) if p]
+
+
 def _alias_regex(alias: str) -> str:
-    parts = [p for p in re.split(r"[\s\-]+", fold_text(alias)) if p]
-    return r"[\s\-]*".join(re.escape(p) for p in parts)
+    return r"[\s\-]*".join(re.escape(p) for p in _alias_parts(alias))
 
 
 @dataclass
@@ -112,7 +115,7 @@ class Gazetteer:
                     body += _VERSION + "?"
                 rx = re.compile(body + r"(?!\w)(?!\.\w)")
                 folded = fold_text(alias)
-                head = next((p for p in re.split(r"[\s\-]+", folded) if p), "")
+                head = next(iter(_alias_parts(alias)), "")
                 self.index[folded[:2]].append(_Pattern(e, alias, rx, contextual, exact, capital, head))
                 if e.versions != "required":
                     self.alias_keys.setdefault(name_key(alias), e)

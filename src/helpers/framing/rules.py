@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from spacy.attrs import LEMMA, ORTH, POS
 from spacy.tokens import Doc, Span, Token
 
 from ..doccache import DocCache
@@ -80,8 +79,7 @@ def doc_token_keys(doc: Doc) -> list[frozenset[str]]:
     keys: list[frozenset[str]] = []
     if len(doc):
         # each distinct (text, lemma, POS) of the Doc once, then spread to its tokens
-        triples, first, inv = np.unique(doc.to_array([ORTH, LEMMA, POS]), axis=0, return_index=True,
-                                        return_inverse=True)
+        _, first, inv = np.unique(v.hashes, axis=0, return_index=True, return_inverse=True)
         table = [_token_keys(v.text[i], v.lemma[i], v.pos[i]) for i in first.tolist()]
         keys = [table[j] for j in inv.reshape(-1).tolist()]
     _DOC_KEYS[doc] = (len(doc), keys)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 import numpy as np
 from spacy.tokens import Doc
 
-from ..docview import span_text as text
+from ..docview import span_text
 from ..learning.shipped import document_matrix
 
 
@@ -37,5 +37,5 @@ def learned_rows(doc_id: str, doc: Doc, by_sent: Mapping[tuple[str, int], list[s
             sign = 1 if lab == "pro" else -1
             cues = "; ".join(dict.fromkeys(s for s, w in f.rule_cue_weights if w * sign > 0))
         rows.append((doc_id, f.sent_id, lab, cats, cues, round(float(p[k, ip] - p[k, ic]), 3), f.rule_target,
-                     "; ".join(f.rule_rules), round(float(p[k, pred[k]]), 3), ev.get(k, ""), text(f.span)))
+                     "; ".join(f.rule_rules), round(float(p[k, pred[k]]), 3), ev.get(k, ""), span_text(f.span)))
     return rows
