@@ -236,11 +236,13 @@ def _exact_key(text: str) -> str:
 
 
 def find_duplicates(texts: Mapping[str, str], threshold: float = 0.8, sketch: int = 24,
-                    shingle_cache: dict[str, set[int]] | None = None) -> list[Duplicate]:
+                    shingle_cache: dict[str, set[int]] | None = None,
+                    exact_keys: Mapping[str, str] | None = None) -> list[Duplicate]:
     """Exact (same words) and near duplicates (Jaccard of word 5-gram shingles >= threshold).
 
     Candidate pairs come from a bottom-k sketch of each text's shingles, so the cost grows with the
     number of candidate pairs rather than with every pair. The first doc_id in order is the original.
+    exact_keys: _exact_key of some texts, computed before (the preparation cache keeps them).
     """
     order = list(texts)
     dups: list[Duplicate] = []
@@ -248,7 +250,7 @@ def find_duplicates(texts: Mapping[str, str], threshold: float = 0.8, sketch: in
     unique: list[str] = []
     exact: dict[str, str] = {}
     for doc_id in order:
-        key = exact[doc_id] = _exact_key(texts[doc_id])
+        key = exact[doc_id] = (exact_keys or {}).get(doc_id) or _exact_key(texts[doc_id])
         if key in seen:
             dups.append(Duplicate(doc_id, seen[key], 1.0, "exact"))
         else:

@@ -29,6 +29,7 @@ class PreparedArticle:
     article: corpus_mod.Article
     cleaned: clean_mod.Cleaned
     lang_detected: str
+    exact_key: str = ""  # corpus._exact_key of the cleaned text, kept in the cache (duplicates ask on every run)
 
     @property
     def doc_id(self) -> str:
@@ -51,7 +52,7 @@ def _prepare_article(art: corpus_mod.Article) -> PreparedArticle | corpus_mod.Pr
     if not art.lang:
         art.lang = detected if detected != "und" else "fr"
     art.lang = art.lang.lower()[:2]
-    return PreparedArticle(art, cleaned, detected)
+    return PreparedArticle(art, cleaned, detected, corpus_mod._exact_key(cleaned.text))
 
 
 PREPARE_PARALLEL_MIN = 200  # files to read and clean before a second process is worth its start
@@ -169,12 +170,11 @@ def prepare(corpus_dir: str | Path, cache_dir: str | Path | None = None, use_cac
             else:
                 prepared[item.doc_id] = item
     shingles: dict = old.get("shingles", {}) if use_cache else None
+    keys = {d: p.exact_key or corpus_mod._exact_key(p.cleaned.text) for d, p in prepared.items()}
     duplicates = corpus_mod.find_duplicates({d: p.cleaned.text for d, p in prepared.items()},
-                                            shingle_cache=shingles)
+                                            shingle_cache=shingles, exact_keys=keys)
     if cache_path is not None:
-        from .corpus import _exact_key
-
-        live = {_exact_key(p.cleaned.text) for p in prepared.values()}
+        live = set(keys.values())
         data = {"context": context, "files": new_files, "shingles": {k: v for k, v in shingles.items() if k in live}}
         try:
             store.atomic_write_bytes(cache_path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))

@@ -136,9 +136,12 @@ def annotation_version(lexicons_dir: str | Path | None = None) -> str:
     mtimes = tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in watched if p.is_file()))
     from .learning.shipped import resolve_detector
 
-    with warnings.catch_warnings():  # the chosen detector is part of the version: rules and learned rows differ
+    # the chosen detector is part of the version (rules and learned rows differ); the model file's presence says
+    # which, without loading it (an unreadable file falls back to the rules when annotating, with a warning, and
+    # its repair changes the file, hence the version)
+    with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        detectors = (resolve_detector(None, "stance"), resolve_detector(None, "frames"))
+        detectors = (resolve_detector(None, "stance", load=False), resolve_detector(None, "frames", load=False))
     base = _annotation_version(str(lex), str(pkg), mtimes)
     return hashlib.sha256(f"{base}|{'/'.join(detectors)}".encode()).hexdigest()[:len(base)]
 

@@ -55,17 +55,19 @@ def shipped_models(path: str | Path | None = None) -> dict | None:
     return _load(str(p), p.stat().st_mtime)
 
 
-def resolve_detector(detector: str | None, layer: str | None = None) -> str:
+def resolve_detector(detector: str | None, layer: str | None = None, load: bool = True) -> str:
     """"learned" or "rules". None or "auto": learned when the shipped model loads and its model card shows it
     better than the rule detector for this layer ("stance" or "frames") on the same cross-validation folds with
     95 % confidence; the explainable rules otherwise (rules_preferred). A learned detector asked for without a
-    model falls back to the rules with a warning (the run goes on)."""
+    model falls back to the rules with a warning (the run goes on). load=False: the model file's presence is
+    enough (the store's version of the annotations asks on every run, and need not load the models for it)."""
     det = (detector or os.environ.get(ENV_VAR) or "auto").lower()
     if det not in (*DETECTORS, "auto"):
         raise ValueError(f"unknown detector {detector!r}: use 'learned' or 'rules'")
     if det == "rules":
         return "rules"
-    if shipped_models() is None:
+    available = shipped_models() is not None if load else MODEL_PATH.is_file()
+    if not available:
         warnings.warn(f"no trained model at {MODEL_PATH} (run `make train`): using the rule detector", stacklevel=3)
         return "rules"
     if det == "auto" and layer and rules_preferred(layer):
