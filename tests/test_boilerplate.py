@@ -93,3 +93,19 @@ def test_shipped_line_model_loads_offline_and_keeps_seed_body() -> None:
     rows = BT.score_articles(gold_articles(sources=("seeds",)), model)["rows"]
     kept = sum(r["body_kept"] for r in rows) / sum(r["body"] for r in rows)
     assert kept >= 0.99
+
+
+def test_a_line_in_another_language_and_a_run_of_short_lines_are_described_as_such() -> None:
+    lines = ["Le modèle publié cette semaine par la start-up parisienne rivalise avec les systèmes fermés.",
+             "",
+             "ETH plant ein Schweizer Sprachmodell, das für alle offen sein soll und in der Schweiz entwickelt wird",
+             "You are currently viewing the latest release of the model and its weights",
+             "Lens", "1-0", "Montpellier", "Toulouse", "Nice : 1-1",
+             "Les chercheurs ont pu examiner les poids et reproduire les résultats annoncés par l'entreprise."]
+    feats = B.article_features(lines)
+    assert feats[0]["lang=fr"] == 1.0 and feats[9]["lang=fr"] == 1.0
+    assert feats[2]["lang=de"] == 1.0
+    assert feats[3]["lang=en"] == 1.0
+    assert feats[4]["short_run=8"] == 1.0  # five short lines in a row
+    assert not any(k.startswith("short_run") for k in feats[0])
+    assert not any(k.startswith("lang=") for k in feats[6])  # one word: too short to tell

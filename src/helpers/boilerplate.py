@@ -56,6 +56,26 @@ _RULES = {
 _GLUED = re.compile(r"[a-zà-ÿ]{4}[A-ZÀ-Ý][a-zà-ÿ]{3}")
 
 
+@lru_cache(maxsize=1)
+def _stop_words() -> dict[str, frozenset[str]]:
+    """Folded stop words of French and of the languages whose passages turn up in French pages (spaCy's lists;
+    a word French shares is counted for French only)."""
+    from spacy.lang.de.stop_words import STOP_WORDS as de
+    from spacy.lang.en.stop_words import STOP_WORDS as en
+    from spacy.lang.fr.stop_words import STOP_WORDS as fr
+    from spacy.lang.it.stop_words import STOP_WORDS as it
+
+    fr_f = frozenset(fold(w) for w in fr)
+    return {"fr": fr_f, **{k: frozenset(fold(w) for w in v) - fr_f for k, v in (("en", en), ("de", de), ("it", it))}}
+
+
+def _language(words: list[str]) -> str:
+    """A line's language by its stop words (folded words): fr, en, de, it, or none."""
+    counts = {k: sum(w in v for w in words) for k, v in _stop_words().items()}
+    best = max(counts, key=counts.__getitem__)
+    return best if counts[best] else "none"
+
+
 def _bin(n: float, edges: tuple[float, ...]) -> str:
     for e in edges:
         if n <= e:
@@ -119,6 +139,16 @@ def line_features(lines: list[str], i: int, first_long: int, last_long: int,
             f["rule=" + name] = 1.0
     words = _WORD.findall(fold(line))
     if words:
+        if len(words) >= 3:  # a passage in another language (an embedded post, a caption, a site's own menu)
+            f["lang=" + _language(words)] = 1.0
+        if sh["n"] <= 3:  # runs of very short lines: score tables, menus, a caption broken into fragments
+            run = 1
+            for step in (-1, 1):
+                k = i + step
+                while 0 <= k < len(lines) and lines[k] and shape(k)["n"] <= 3:
+                    run += 1
+                    k += step
+            f["short_run=" + _bin(run, (1, 2, 4, 8))] = 1.0
         f["w1=" + words[0]] = 1.0
         f["w_last=" + words[-1]] = 1.0
         if len(words) > 1:

@@ -213,6 +213,10 @@ def train_and_ship(out_dir: Path = B.MODEL_PATH.parent, n_splits: int = 5, seed:
             card["final_test"] = {"learned": summarise(score_articles(test, model)["rows"], seed=seed),
                                   "rules_only": summarise(score_articles(test, None)["rows"], seed=seed)}
     card["seconds"] = round(time.perf_counter() - start, 1)
+    try:  # what was tried and not adopted stays on the card (written by hand, carried over by retraining)
+        card["experiments"] = json.loads((out_dir / "boilerplate_card.json").read_text(encoding="utf-8"))["experiments"]
+    except (OSError, ValueError, KeyError):
+        pass
     (out_dir / "boilerplate_card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False), encoding="utf-8")
     B.load_line_model.cache_clear()
     lv, ru = card["cv"]["learned"], card["cv"]["rules_only"]
