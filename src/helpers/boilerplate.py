@@ -56,17 +56,27 @@ _RULES = {
 _GLUED = re.compile(r"[a-zà-ÿ]{4}[A-ZÀ-Ý][a-zà-ÿ]{3}")
 
 
+def _spacy_stop_words(lang: str) -> set[str]:
+    """spaCy's stop list of a language, read from its stop_words.py alone: importing spacy.lang.<lang> would
+    compile that language's tokenizer rules (seconds for German, English and Italian together)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("spacy")
+    assert spec is not None and spec.origin is not None
+    path = Path(spec.origin).parent / "lang" / lang / "stop_words.py"
+    mod_spec = importlib.util.spec_from_file_location(f"_helpers_stop_words_{lang}", path)
+    assert mod_spec is not None and mod_spec.loader is not None
+    mod = importlib.util.module_from_spec(mod_spec)
+    mod_spec.loader.exec_module(mod)
+    return set(mod.STOP_WORDS)
+
+
 @lru_cache(maxsize=1)
 def _stop_words() -> dict[str, frozenset[str]]:
     """Folded stop words of French and of the languages whose passages turn up in French pages (spaCy's lists;
     a word French shares is counted for French only)."""
-    from spacy.lang.de.stop_words import STOP_WORDS as de
-    from spacy.lang.en.stop_words import STOP_WORDS as en
-    from spacy.lang.fr.stop_words import STOP_WORDS as fr
-    from spacy.lang.it.stop_words import STOP_WORDS as it
-
-    fr_f = frozenset(fold(w) for w in fr)
-    return {"fr": fr_f, **{k: frozenset(fold(w) for w in v) - fr_f for k, v in (("en", en), ("de", de), ("it", it))}}
+    fr_f = frozenset(fold(w) for w in _spacy_stop_words("fr"))
+    return {"fr": fr_f, **{k: frozenset(fold(w) for w in _spacy_stop_words(k)) - fr_f for k in ("en", "de", "it")}}
 
 
 def _language(words: list[str]) -> str:
@@ -253,6 +263,7 @@ def load_line_model(path: str | None = None) -> LineModel | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             bundle = joblib.load(p)
+        _stop_words()  # read once here: forked preparation workers inherit it with the model
         return LineModel(bundle["pipeline"], float(bundle["threshold"]), dict(bundle.get("meta", {})))
     except Exception as exc:  # noqa: BLE001 - a broken model file must not stop cleaning
         log.warning("boilerplate: line model %s unreadable (%s: %s); rules only", p, type(exc).__name__, exc)
