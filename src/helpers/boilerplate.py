@@ -56,27 +56,14 @@ _RULES = {
 _GLUED = re.compile(r"[a-zà-ÿ]{4}[A-ZÀ-Ý][a-zà-ÿ]{3}")
 
 
-def _spacy_stop_words(lang: str) -> set[str]:
-    """spaCy's stop list of a language, read from its stop_words.py alone: importing spacy.lang.<lang> would
-    compile that language's tokenizer rules (seconds for German, English and Italian together)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("spacy")
-    assert spec is not None and spec.origin is not None
-    path = Path(spec.origin).parent / "lang" / lang / "stop_words.py"
-    mod_spec = importlib.util.spec_from_file_location(f"_helpers_stop_words_{lang}", path)
-    assert mod_spec is not None and mod_spec.loader is not None
-    mod = importlib.util.module_from_spec(mod_spec)
-    mod_spec.loader.exec_module(mod)
-    return set(mod.STOP_WORDS)
-
-
 @lru_cache(maxsize=1)
 def _stop_words() -> dict[str, frozenset[str]]:
     """Folded stop words of French and of the languages whose passages turn up in French pages (spaCy's lists;
     a word French shares is counted for French only)."""
-    fr_f = frozenset(fold(w) for w in _spacy_stop_words("fr"))
-    return {"fr": fr_f, **{k: frozenset(fold(w) for w in _spacy_stop_words(k)) - fr_f for k in ("en", "de", "it")}}
+    from .corpus import spacy_stop_words
+
+    fr_f = frozenset(fold(w) for w in spacy_stop_words("fr"))
+    return {"fr": fr_f, **{k: frozenset(fold(w) for w in spacy_stop_words(k)) - fr_f for k in ("en", "de", "it")}}
 
 
 def _language(words: list[str]) -> str:

@@ -21,6 +21,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -187,12 +188,22 @@ def normalise_date(value: str) -> str:
 
 # --------------------------------------------------------------------------- language
 
-def _stop_words(lang: str) -> frozenset[str]:
-    if lang == "fr":
-        from spacy.lang.fr.stop_words import STOP_WORDS
-    else:
-        from spacy.lang.en.stop_words import STOP_WORDS
-    return frozenset(STOP_WORDS)
+@lru_cache(maxsize=8)
+def spacy_stop_words(lang: str) -> frozenset[str]:
+    """spaCy's stop list of a language ("fr", "en", "de", "it" ...), read from its stop_words.py alone: importing
+    spacy.lang.<lang> would also compile that language's tokenizer rules (about a second each)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("spacy is not installed")
+    path = Path(spec.origin).parent / "lang" / lang / "stop_words.py"
+    mod_spec = importlib.util.spec_from_file_location(f"_helpers_stop_words_{lang}", path)
+    if mod_spec is None or mod_spec.loader is None or not path.is_file():
+        raise ValueError(f"spaCy has no stop list for language {lang!r} ({path})")
+    mod = importlib.util.module_from_spec(mod_spec)
+    mod_spec.loader.exec_module(mod)
+    return frozenset(mod.STOP_WORDS)
 
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)

@@ -47,11 +47,9 @@ def _read_lines(path: Path) -> list[str]:
 
 @lru_cache(maxsize=8)
 def _stop_words_cached(lang: str, extra_path: str | None) -> frozenset[str]:
-    if lang == "en":
-        from spacy.lang.en.stop_words import STOP_WORDS
-    else:
-        from spacy.lang.fr.stop_words import STOP_WORDS
-    words = {norm(w) for w in STOP_WORDS}
+    from ..corpus import spacy_stop_words
+
+    words = {norm(w) for w in spacy_stop_words("en" if lang == "en" else "fr")}
     if extra_path:
         lines = _read_lines(Path(extra_path))
         words |= {norm(w) for w in lines if not w.startswith("!")}
