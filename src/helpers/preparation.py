@@ -29,7 +29,7 @@ class PreparedArticle:
     article: corpus_mod.Article
     cleaned: clean_mod.Cleaned
     lang_detected: str
-    exact_key: str = ""  # corpus._exact_key of the cleaned text, kept in the cache (duplicates ask on every run)
+    exact_key: str  # corpus._exact_key of the cleaned text, kept in the cache (duplicates ask on every run)
 
     @property
     def doc_id(self) -> str:
@@ -170,7 +170,7 @@ def prepare(corpus_dir: str | Path, cache_dir: str | Path | None = None, use_cac
             else:
                 prepared[item.doc_id] = item
     shingles: dict = old.get("shingles", {}) if use_cache else None
-    keys = {d: p.exact_key or corpus_mod._exact_key(p.cleaned.text) for d, p in prepared.items()}
+    keys = {d: p.exact_key for d, p in prepared.items()}
     duplicates = corpus_mod.find_duplicates({d: p.cleaned.text for d, p in prepared.items()},
                                             shingle_cache=shingles, exact_keys=keys)
     if cache_path is not None:
