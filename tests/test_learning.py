@@ -319,3 +319,15 @@ def test_cross_validation_also_scores_the_press_articles_alone(tiny_gold: Path, 
                                                                       "rules": ["none"] * len(only_seeds)}],
                                                        [{"learned": [()] * len(only_seeds),
                                                          "rules": [()] * len(only_seeds)}], FRAMES, 0)["stance"]
+
+
+def test_retraining_keeps_the_record_of_experiments_on_the_card(tmp_path: Path) -> None:
+    from helpers.model_card import carry_experiments
+
+    old = tmp_path / "card.json"
+    card: dict = {"cv": {"f1": 0.5}}
+    carry_experiments(card, old)  # no card yet: nothing to keep
+    assert "experiments" not in card
+    old.write_text(json.dumps({"cv": {"f1": 0.4}, "experiments": [{"what": "C 2", "verdict": "noise"}]}), encoding="utf-8")
+    carry_experiments(card, old)
+    assert card == {"cv": {"f1": 0.5}, "experiments": [{"what": "C 2", "verdict": "noise"}]}

@@ -26,6 +26,7 @@ import numpy as np
 from . import boilerplate as B
 from . import clean as C
 from .gold_score import align, words
+from .model_card import carry_experiments
 from .training_data import GoldArticle, gold_articles
 
 SENTENCE_WEIGHTS = True
@@ -213,10 +214,7 @@ def train_and_ship(out_dir: Path = B.MODEL_PATH.parent, n_splits: int = 5, seed:
             card["final_test"] = {"learned": summarise(score_articles(test, model)["rows"], seed=seed),
                                   "rules_only": summarise(score_articles(test, None)["rows"], seed=seed)}
     card["seconds"] = round(time.perf_counter() - start, 1)
-    try:  # what was tried and not adopted stays on the card (written by hand, carried over by retraining)
-        card["experiments"] = json.loads((out_dir / "boilerplate_card.json").read_text(encoding="utf-8"))["experiments"]
-    except (OSError, ValueError, KeyError):
-        pass
+    carry_experiments(card, out_dir / "boilerplate_card.json")
     (out_dir / "boilerplate_card.json").write_text(json.dumps(card, indent=2, ensure_ascii=False), encoding="utf-8")
     B.load_line_model.cache_clear()
     lv, ru = card["cv"]["learned"], card["cv"]["rules_only"]

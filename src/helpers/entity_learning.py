@@ -39,6 +39,7 @@ from spacy.tokens import Doc
 
 from . import entities as E
 from . import gold_score, paths
+from .model_card import carry_experiments
 from .training_data import GoldArticle, gold_articles
 
 LEARNED_PATH = paths.LEXICONS_DIR / E.LEARNED_FILE
@@ -608,8 +609,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if a.write:
         CARD_PATH.parent.mkdir(parents=True, exist_ok=True)
-        if CARD_PATH.exists():  # the record of experiments is kept across retraining
-            card.setdefault("experiments", json.loads(CARD_PATH.read_text(encoding="utf-8")).get("experiments", []))
+        carry_experiments(card, CARD_PATH)
         CARD_PATH.write_text(json.dumps(card, indent=2, ensure_ascii=False), encoding="utf-8")
     print(json.dumps({k: v for k, v in card.items() if k != "cv"}, ensure_ascii=False))
     print(json.dumps(card["cv"], ensure_ascii=False))

@@ -29,6 +29,14 @@ def load_card(path: str | Path | None = None) -> dict | None:
         return None
 
 
+def carry_experiments(card: dict, previous: str | Path) -> None:
+    """Copy the record of what was tried (`experiments`, written by hand after experiments) from the card file
+    about to be replaced into the new card, so that retraining keeps it."""
+    old = load_card(previous)
+    if old and "experiments" in old:
+        card["experiments"] = old["experiments"]
+
+
 def metric(card: dict | None, dotted: str) -> dict | None:
     """A value by dotted path ("stance.cv.macro_f1"), or None when the card or the key is absent."""
     cur: object = card
@@ -152,7 +160,7 @@ def summary_text(card: dict | None) -> str:
     return summary_markdown(card).replace("**", "")
 
 
-__all__ = ["NOT_MEASURED", "CARD_PATH", "load_card", "metric", "fmt", "stance_scores", "frame_scores", "detector_note",
+__all__ = ["NOT_MEASURED", "CARD_PATH", "load_card", "carry_experiments", "metric", "fmt", "stance_scores", "frame_scores", "detector_note",
            "summary_markdown", "summary_text"]
 
 

@@ -23,6 +23,7 @@ import joblib
 import numpy as np
 
 from .. import paths as project_paths
+from ..model_card import carry_experiments
 from .evaluate import Dataset, RelevanceGate, build_dataset, cross_validate, fit_models, held_out_scores
 from .features import FEATURE_REVISION, doc_features
 from .gold import GoldArticle, default_gold_files, parse_gold, read_gold
@@ -284,12 +285,7 @@ def train(out_dir: Path = MODELS_DIR, folds: int = 5, repeats: int = 3, seed: in
     if write:
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
-        try:  # the record of what was tried (written by hand after experiments) survives retraining
-            previous = json.loads((out_dir / CARD_FILE).read_text(encoding="utf-8"))
-            if "experiments" in previous:
-                card["experiments"] = previous["experiments"]
-        except (OSError, ValueError):
-            pass
+        carry_experiments(card, out_dir / CARD_FILE)
         joblib.dump({"stance": sm, "frames": fm, "labels": list(FRAMES), "feature_revision": FEATURE_REVISION,
                      "spacy_model": model}, out_dir / MODEL_FILE, compress=3)
         (out_dir / CARD_FILE).write_text(json.dumps(card, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
